@@ -1,0 +1,4 @@
+#ifndef COLLABGRID_CHIREDIS_SHIM_H
+#define COLLABGRID_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#endif

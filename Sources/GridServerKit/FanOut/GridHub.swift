@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import RedisClient
+import Shared
+
+/// One server's fan-out for one grid: a single tail of the grid's log and ephemeral streams,
+/// each entry encoded once and the same frame queued for every local session of the grid.
+public actor GridHub {
+    private enum Phase {
+        /// Subscribed before its snapshot was taken: frames are held until the welcome is sent.
+        case buffering([(Version?, String)])
+        /// Receives every log event after `after`, and every ephemeral frame.
+        case live(after: Version)
+    }
+
+    private struct Subscriber {
+        let outbox: SessionOutbox
+        var phase: Phase
+    }
+
+    public let grid: String
+    private let keys: RedisKeys
+    private let redis: RedisClient
+    private let logger: Logger
+    private let codec = WireCodec()
+    private var subscribers: [String: Subscriber] = [:]
+    private var logPosition = "0-0"
+    private var ephemeralPosition = "0-0"
+    public private(set) var durable: Version = .zero
+
+    init(grid: String, redis: RedisClient, logger: Logger) {
+        self.grid = grid
+        self.keys = RedisKeys(grid: grid)
+        self.redis = redis
+        var logger = logger
+        logger[metadataKey: "grid"] = "\(grid)"
+        self.logger = logger
+    }
+
+    /// Fixes the tail's starting positions before any session subscribes, so that no entry
+    /// written after a subscriber's snapshot can be skipped.
+    func prepare() async throws {
+        let replies = try await redis.pipeline([
+            ["XREVRANGE", keys.log, "+", "-", "COUNT", "1"],
+            ["XREVRANGE", keys.ephemeral, "+", "-", "COUNT", "1"],
+            ["GET", keys.durable],
+        ])
+        logPosition = replies[0].array?.first?.array?.first?.string ?? "0-0"
+        ephemeralPosition = replies[1].array?.first?.array?.first?.string ?? "0-0"
+        durable = replies[2].string.flatMap { Version($0) } ?? .zero
+    }
+
+    public func subscribe(session: String, outbox: SessionOutbox) {
+        subscribers[session] = Subscriber(outbox: outbox, phase: .buffering([]))
+    }
+
+    /// Sends the welcome, then what arrived since the snapshot, then goes live.
+    public func activate(session: String, welcome: String, version: Version) {
+        guard var subscriber = subscribers[session], case .buffering(let held) = subscriber.phase else { return }
+        subscriber.outbox.send(welcome)
+        for (id, frame) in held where id.map({ $0 > version }) ?? true {
+            subscriber.outbox.send(frame)
+        }
+        subscriber.phase = .live(after: version)
+        subscribers[session] = subscriber
+    }
+
+    public func unsubscribe(session: String) {
+        subscribers[session] = nil
+    }
+
+    public var sessionCount: Int { subscribers.count }
+
+    /// Tails the grid until cancelled, on its own blocking connection and thread.
+    func runTail() async {
+        let connection = redis.makeBlockingConnection()
+        defer { Task { await connection.close() } }
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let reply = try await connection.command(
+                    ["XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", keys.log, keys.ephemeral, logPosition, ephemeralPosition],
+                    timeout: .seconds(5)
+                )
+                if failures > 0 {
+                    logger.info("grid tail reconnected")
+                    failures = 0
+                }
+                deliver(reply)
+            } catch {
+                failures += 1
+                if failures == 1 { logger.warning("grid tail lost Redis", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: .milliseconds(min(1000, 50 * failures)))
+            }
+        }
+    }
+
+    private func deliver(_ reply: RedisValue) {
+        guard let streams = reply.array else { return }
+        for stream in streams {
+            guard let parts = stream.array, parts.count == 2, let name = parts[0].string, let entries = parts[1].array else { continue }
+            if name == keys.log {
+                for entry in entries {
+                    guard let event = LogEntry.decode(entry) else { continue }
+                    logPosition = event.id.description
+                    broadcast(codec.encode(ServerMessage.event(event)), version: event.id)
+                }
+            } else {
+                for entry in entries {
+                    guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
+                    ephemeralPosition = id
+                    if let frame = ephemeralFrame(pair[1]) { broadcast(frame, version: nil) }
+                }
+            }
+        }
+    }
+
+    private func ephemeralFrame(_ fields: RedisValue) -> String? {
+        guard let flat = fields.array, flat.count >= 2, let name = flat[0].string, let value = flat[1].string else { return nil }
+        switch name {
+        case "p":
+            guard let user = try? JSONDecoder().decode(UserPresence.self, from: Data(value.utf8)) else { return nil }
+            return codec.encode(ServerMessage.presence(.init(user: user)))
+        case "left":
+            return codec.encode(ServerMessage.presence(.init(left: value)))
+        case "durable":
+            guard let version = Version(value), version > durable else { return nil }
+            durable = version
+            return codec.encode(ServerMessage.durable(.init(version: version)))
+        default:
+            return nil
+        }
+    }
+
+    private func broadcast(_ frame: String, version: Version?) {
+        for (session, var subscriber) in subscribers {
+            switch subscriber.phase {
+            case .buffering(var held):
+                held.append((version, frame))
+                subscriber.phase = .buffering(held)
+                subscribers[session] = subscriber
+            case .live(let after):
+                if let version, version <= after { continue }
+                subscriber.outbox.send(frame)
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import MySQLClient
+import RedisClient
+import Shared
+
+/// One client connection from hello to close: logs in, answers each frame in order, and
+/// records the session's lifecycle. A bad frame is answered with an error frame; only the
+/// errors whose code ends the session close it.
+struct GridSession {
+    let services: ServerServices
+    let outbox: SessionOutbox
+    var logger: Logger
+
+    private var login: Login?
+    private let codec = WireCodec()
+
+    struct Login {
+        let session: String
+        let user: String
+        let grid: String
+        let hub: GridHub
+    }
+
+    init(services: ServerServices, logger: Logger) {
+        self.services = services
+        self.outbox = SessionOutbox(limit: services.configuration.limits.outboundQueueFrames)
+        self.logger = logger
+    }
+
+    /// Reads frames until the client leaves or the session must end.
+    mutating func run(inbound: WebSocketInboundStream) async {
+        do {
+            for try await message in inbound.messages(maxSize: services.configuration.limits.maxFrameBytes) {
+                if outbox.didOverflow { break }
+                guard case .text(let text) = message else {
+                    send(ProtocolError(.badFrame, "binary frames are not part of the protocol; send JSON text frames"))
+                    continue
+                }
+                if await !handle(text) { break }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+        if outbox.didOverflow {
+            logger.warning("client too slow; dropped", metadata: ["session": "\(login?.session ?? "-")"])
+        }
+        await close(error: outbox.didOverflow ? "outbound queue overflow (client too slow)" : nil)
+        outbox.finish()
+    }
+
+    /// Handles one frame; false when the session must end.
+    private mutating func handle(_ text: String) async -> Bool {
+        let message: ClientMessage
+        do {
+            message = try codec.decodeClientMessage(text)
+        } catch {
+            send(error)
+            return true
+        }
+        switch message {
+        case .hello(let hello):
+            guard login == nil else {
+                send(ProtocolError(.alreadyLoggedIn, "this connection is already logged in; open a new connection to change user or grid"))
+                return true
+            }
+            return await logIn(hello)
+        case .ping(let ping):
+            outbox.send(codec.encode(ServerMessage.pong(ping)))
+            return true
+        default:
+            guard let login else {
+                send(ProtocolError(.notLoggedIn, "send hello first: {\"type\":\"hello\",\"protocol\":1,\"user\":…,\"grid\":…}"))
+                return true
+            }
+            return await handle(message, login: login)
+        }
+    }
+
+    private func handle(_ message: ClientMessage, login: Login) async -> Bool {
+        switch message {
+        case .set(let edit):
+            return await submit(edit, kind: .set, login: login)
+        case .clear(let edit):
+            return await submit(edit, kind: .clear, login: login)
+        case .resolve(let edit):
+            return await submit(edit, kind: .resolve, login: login)
+        case .presence(let update):
+            for cell in [update.cursor, update.editing].compactMap({ $0 }) where CellAddress(cell) == nil {
+                send(ProtocolError(.badCell, "'\(cell.prefix(16))' is not a cell between A1 and XFD1048576"))
+                return true
+            }
+            let presence = UserPresence(
+                session: login.session, user: login.user, server: services.configuration.serverID,
+                cursor: update.cursor.flatMap { CellAddress($0)?.description }, editing: update.editing.flatMap { CellAddress($0)?.description },
+                at: WallClock.nowMilliseconds()
+            )
+            do {
+                try await services.store.setPresence(grid: login.grid, presence)
+            } catch {
+                return redisFailed(error)
+            }
+            return true
+        case .history(let request):
+            guard (1...services.configuration.limits.maxHistoryPage).contains(request.limit) else {
+                send(ProtocolError(.badField, "'limit' must be between 1 and \(services.configuration.limits.maxHistoryPage)"))
+                return true
+            }
+            do {
+                let page = try await services.history.page(
+                    grid: login.grid, request: request, limit: request.limit, durable: await login.hub.durable
+                )
+                outbox.send(codec.encode(ServerMessage.history(page)))
+            } catch {
+                send(ProtocolError(.historyUnavailable, "history could not be loaded (\(Self.describe(error))); try again shortly"))
+            }
+            return true
+        case .hello, .ping:
+            return true
+        }
+    }
+
+    private func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
+        guard let cell = CellAddress(edit.cell) else {
+            send(ProtocolError(.badCell, "'\(edit.cell.prefix(16))' is not a cell between A1 and XFD1048576"), op: edit.op)
+            return true
+        }
+        guard !edit.op.isEmpty, edit.op.utf8.count <= 128 else {
+            send(ProtocolError(.badField, "'op' must be 1 to 128 bytes"), op: nil)
+            return true
+        }
+        if kind == .set {
+            guard let value = edit.value else {
+                send(ProtocolError(.badField, "missing field 'value'; use clear to empty a cell"), op: edit.op)
+                return true
+            }
+            guard value.utf8.count <= services.configuration.limits.maxValueBytes else {
+                send(ProtocolError(.valueTooLarge, "a cell holds at most \(services.configuration.limits.maxValueBytes) bytes; this value has \(value.utf8.count)"), op: edit.op)
+                return true
+            }
+        }
+        let submission = Sequencer.Submission(
+            grid: login.grid, op: edit.op, kind: kind, cell: cell.description, value: edit.value, base: edit.base,
+            user: login.user, session: login.session, server: services.configuration.serverID, at: WallClock.nowMilliseconds()
+        )
+        do {
+            let result = try await services.sequencer.submit(submission)
+            switch result.outcome {
+            case .accepted(let version):
+                outbox.send(codec.encode(ServerMessage.ack(.init(op: edit.op, cell: cell.description, version: version))))
+            case .conflict(let version, let winner):
+                outbox.send(codec.encode(ServerMessage.conflict(.init(
+                    op: edit.op, cell: cell.description, version: version, yours: edit.value, base: edit.base, theirs: winner
+                ))))
+            }
+            return true
+        } catch {
+            return redisFailed(error)
+        }
+    }
+
+    private mutating func logIn(_ hello: ClientMessage.Hello) async -> Bool {
+        guard hello.protocol == ProtocolVersion.current else {
+            send(ProtocolError(.unsupportedProtocol, "this server speaks protocol \(ProtocolVersion.current), the client sent \(hello.protocol); upgrade the client"))
+            return false
+        }
+        guard NameRules.isValidUser(hello.user) else {
+            send(ProtocolError(.badName, "user names are 1–32 letters, digits, '_', '-' or '.', starting with a letter or digit"))
+            return false
+        }
+        guard NameRules.isValidGrid(hello.grid) else {
+            send(ProtocolError(.badName, "grid names are 1–64 letters, digits, '_', '-' or '.', starting with a letter or digit"))
+            return false
+        }
+        let session = "\(services.configuration.serverID)-\(UUID().uuidString.prefix(13).lowercased())"
+        let server = services.configuration.serverID
+        logger[metadataKey: "session"] = "\(session)"
+        logger[metadataKey: "user"] = "\(hello.user)"
+        logger[metadataKey: "grid"] = "\(hello.grid)"
+        do {
+            try await services.store.ping()
+        } catch {
+            send(ProtocolError(.redisUnavailable, "the server cannot reach Redis, so no edits can be ordered; try again shortly"))
+            return false
+        }
+        do {
+            try await services.mysql.ping()
+        } catch {
+            _ = try? await services.store.appendSessionEvent(
+                grid: hello.grid, kind: .sessionError, session: session, user: hello.user, server: server,
+                error: "login refused: MySQL unavailable"
+            )
+            send(ProtocolError(.mysqlUnavailable, "the server cannot reach MySQL, so history cannot be loaded; try again shortly"))
+            return false
+        }
+        do {
+            let hub = try await services.hubs.hub(for: hello.grid)
+            try await services.store.registerGrid(hello.grid)
+            let presence = UserPresence(session: session, user: hello.user, server: server, at: WallClock.nowMilliseconds())
+            try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
+            await hub.subscribe(session: session, outbox: outbox)
+            login = Login(session: session, user: hello.user, grid: hello.grid, hub: hub)
+            try await services.store.setPresence(grid: hello.grid, presence)
+            let snapshot = try await services.store.snapshot(grid: hello.grid)
+            let welcome = ServerMessage.Welcome(
+                session: session, server: server, user: hello.user, grid: hello.grid, version: snapshot.version,
+                cells: snapshot.cells, contested: snapshot.contested, users: snapshot.users,
+                historyStart: snapshot.first, durable: snapshot.durable
+            )
+            await hub.activate(session: session, welcome: codec.encode(ServerMessage.welcome(welcome)), version: snapshot.version)
+            logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)"])
+            return true
+        } catch {
+            return redisFailed(error)
+        }
+    }
+
+    /// Redis is the order of events: without it the session cannot go on. The client keeps its
+    /// unacknowledged edits and resends them after reconnecting.
+    private func redisFailed(_ error: any Error) -> Bool {
+        logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
+        send(ProtocolError(.redisUnavailable, "the server lost Redis (\(Self.describe(error))); your unsaved edits are kept and will be resent after reconnecting"))
+        return false
+    }
+
+    private mutating func close(error: String?) async {
+        guard let login else { return }
+        self.login = nil
+        await login.hub.unsubscribe(session: login.session)
+        let server = services.configuration.serverID
+        do {
+            try await services.store.removePresence(grid: login.grid, session: login.session)
+            try await services.store.appendSessionEvent(
+                grid: login.grid, kind: error == nil ? .sessionClose : .sessionError, session: login.session,
+                user: login.user, server: server, error: error
+            )
+            logger.info("session closed")
+        } catch {
+            logger.warning("session close not recorded in Redis", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func send(_ error: ProtocolError, op: String? = nil) {
+        outbox.send(codec.encode(ServerMessage.error(.init(error, op: op))))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? RedisError { return error.message }
+        if let error = error as? MySQLError { return error.message }
+        return "\(error)"
+    }
+}

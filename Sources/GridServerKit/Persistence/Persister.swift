@@ -1,0 +1,129 @@
+import Logging
+import MySQLClient
+import RedisClient
+import ServiceLifecycle
+import Shared
+
+/// Copies every grid's log into MySQL. Any server may persist a grid; a Redis lease picks one
+/// at a time, so batches commit in log order. Entries are read through a consumer group, written
+/// in one transaction per batch, acknowledged only after the commit, and the new durable
+/// watermark is announced to every server. The stream is trimmed only below what MySQL holds.
+public final class Persister: Service {
+    private let redis: RedisClient
+    private let mysql: MySQLClient
+    private let store: GridStore
+    private let serverID: String
+    private let configuration: ServerConfiguration.PersisterConfiguration
+    private let logger: Logger
+
+    public init(redis: RedisClient, mysql: MySQLClient, serverID: String, configuration: ServerConfiguration.PersisterConfiguration, logger: Logger) {
+        self.redis = redis
+        self.mysql = mysql
+        self.store = GridStore(redis: redis)
+        self.serverID = serverID
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "component"] = "persister"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            var running: Set<String> = []
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                if let grids = try? await redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) {
+                    for grid in grids where !running.contains(grid) {
+                        running.insert(grid)
+                        group.addTask { await self.persist(grid: grid) }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func persist(grid: String) async {
+        let keys = RedisKeys(grid: grid)
+        let reader = redis.makeBlockingConnection()
+        defer { Task { await reader.close() } }
+        var groupReady = false
+        var checkPending = true
+        var failures = 0
+        var trimPoints: [(at: ContinuousClock.Instant, version: Version)] = []
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let held = try await GridScripts.lease.run(
+                    redis, keys: [keys.persisterLease], args: [serverID, String(configuration.leaseMilliseconds)]
+                ).int == 1
+                guard held else {
+                    checkPending = true
+                    try await Task.sleep(for: .milliseconds(configuration.leaseMilliseconds / 4))
+                    continue
+                }
+                if !groupReady {
+                    try await createGroup(keys)
+                    groupReady = true
+                }
+                let count = String(configuration.batchSize)
+                var entries: [RedisValue] = []
+                if checkPending {
+                    entries = Self.entries(try await redis.command([
+                        "XREADGROUP", "GROUP", RedisKeys.persistGroup, RedisKeys.persistConsumer, "COUNT", count, "STREAMS", keys.log, "0",
+                    ]))
+                    checkPending = !entries.isEmpty
+                }
+                if entries.isEmpty {
+                    entries = Self.entries(try await reader.command([
+                        "XREADGROUP", "GROUP", RedisKeys.persistGroup, RedisKeys.persistConsumer, "COUNT", count, "BLOCK", "500",
+                        "STREAMS", keys.log, ">",
+                    ], timeout: .seconds(5)))
+                }
+                let events = entries.compactMap(LogEntry.decode)
+                guard let last = events.last else { continue }
+                try await mysql.withConnection { connection in
+                    try EventWriter.write(events, grid: grid, on: connection)
+                }
+                _ = try await redis.command(["XACK", keys.log, RedisKeys.persistGroup] + events.map(\.id.description))
+                try await store.publishDurable(grid: grid, last.id)
+                try await trim(keys, durable: last.id, points: &trimPoints)
+                if failures > 0 {
+                    logger.info("persister recovered", metadata: ["grid": "\(grid)"])
+                    failures = 0
+                }
+            } catch {
+                failures += 1
+                checkPending = true
+                if let redisError = error as? RedisError, redisError.message.hasPrefix("NOGROUP") { groupReady = false }
+                if failures == 1 || failures % 20 == 0 {
+                    logger.warning("persister waiting", metadata: ["grid": "\(grid)", "error": "\(error)", "failures": "\(failures)"])
+                }
+                try? await Task.sleep(for: .milliseconds(min(1000, 100 * failures)))
+            }
+        }
+    }
+
+    private func createGroup(_ keys: RedisKeys) async throws {
+        do {
+            _ = try await redis.command(["XGROUP", "CREATE", keys.log, RedisKeys.persistGroup, "0", "MKSTREAM"])
+        } catch let error as RedisError where error.message.hasPrefix("BUSYGROUP") {
+            return
+        }
+    }
+
+    /// Trims the stream below a watermark that has been durable for a while, so the stream keeps
+    /// a recent tail for history and for slow tails.
+    private func trim(_ keys: RedisKeys, durable: Version, points: inout [(at: ContinuousClock.Instant, version: Version)]) async throws {
+        let now = ContinuousClock.now
+        points.append((now, durable))
+        let cutoff = now - configuration.trimAfter
+        guard let index = points.lastIndex(where: { $0.at < cutoff }) else { return }
+        let point = points[index].version
+        points.removeFirst(index + 1)
+        _ = try await redis.command(["XTRIM", keys.log, "MINID", "~", point.description])
+    }
+
+    private static func entries(_ reply: RedisValue) -> [RedisValue] {
+        reply.array?.first?.array?.dropFirst().first?.array ?? []
+    }
+}

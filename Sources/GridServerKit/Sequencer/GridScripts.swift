@@ -1,0 +1,106 @@
+/// The Lua scripts that make each grid operation atomic in Redis.
+public enum GridScripts {
+    /// The sequencer: drops a duplicate op id, then applies the conflict rule (first committed
+    /// write wins) and appends either the write or a conflict event to the log.
+    ///
+    /// KEYS: log, cells, ops, contested, first.
+    /// ARGV: op, kind (set|clear|resolve), cell, value, base, user, session, server, now-ms.
+    /// Returns {"dup"|"new", outcome}; outcome is "a\t<id>" for an accepted op, or
+    /// "c\t<id>\t<winner version>\t<winner at>\t<winner user>\t<winner kind s|c>\t<winner value>".
+    public static let sequence = RedisScript(
+        """
+        local done = redis.call('HGET', KEYS[3], ARGV[1])
+        if done then return {'dup', done} end
+        local ver, at, by, kind, val = '0-0', '0', '', 'c', ''
+        local cur = redis.call('HGET', KEYS[2], ARGV[3])
+        if cur then
+          local p1 = string.find(cur, '\\t', 1, true)
+          local p2 = string.find(cur, '\\t', p1 + 1, true)
+          local p3 = string.find(cur, '\\t', p2 + 1, true)
+          local p4 = string.find(cur, '\\t', p3 + 1, true)
+          ver = string.sub(cur, 1, p1 - 1)
+          at = string.sub(cur, p1 + 1, p2 - 1)
+          by = string.sub(cur, p2 + 1, p3 - 1)
+          kind = string.sub(cur, p3 + 1, p4 - 1)
+          val = string.sub(cur, p4 + 1)
+        end
+        local common = {'c', ARGV[3], 'b', ARGV[5], 'u', ARGV[6], 's', ARGV[7], 'srv', ARGV[8], 'op', ARGV[1], 't', ARGV[9]}
+        local fields
+        local id
+        local outcome
+        if ARGV[2] == 'resolve' then
+          fields = {'k', 'resolve'}
+          for _, f in ipairs(common) do table.insert(fields, f) end
+          id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+          redis.call('HDEL', KEYS[4], ARGV[3])
+          outcome = 'a\\t' .. id
+        elseif ver == ARGV[5] then
+          fields = {'k', ARGV[2]}
+          for _, f in ipairs(common) do table.insert(fields, f) end
+          local flag = 'c'
+          local newval = ''
+          if ARGV[2] == 'set' then
+            table.insert(fields, 'v'); table.insert(fields, ARGV[4])
+            flag = 's'
+            newval = ARGV[4]
+          end
+          if kind == 's' then table.insert(fields, 'old'); table.insert(fields, val) end
+          id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+          redis.call('HSET', KEYS[2], ARGV[3], id .. '\\t' .. ARGV[9] .. '\\t' .. ARGV[6] .. '\\t' .. flag .. '\\t' .. newval)
+          redis.call('HDEL', KEYS[4], ARGV[3])
+          outcome = 'a\\t' .. id
+        else
+          fields = {'k', 'conflict'}
+          for _, f in ipairs(common) do table.insert(fields, f) end
+          if ARGV[2] == 'set' then table.insert(fields, 'v'); table.insert(fields, ARGV[4]) end
+          for _, f in ipairs({'wv', ver, 'wt', at, 'wu', by, 'wk', kind}) do table.insert(fields, f) end
+          if kind == 's' then table.insert(fields, 'wval'); table.insert(fields, val) end
+          id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+          redis.call('HSET', KEYS[4], ARGV[3], id)
+          outcome = 'c\\t' .. id .. '\\t' .. ver .. '\\t' .. at .. '\\t' .. by .. '\\t' .. kind .. '\\t' .. val
+        end
+        redis.call('HSET', KEYS[3], ARGV[1], outcome)
+        redis.call('SET', KEYS[5], id, 'NX')
+        return {'new', outcome}
+        """
+    )
+
+    /// Appends one event (field/value pairs in ARGV) to the log and records the first version.
+    /// KEYS: log, first. Returns the new entry id.
+    public static let append = RedisScript(
+        """
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV))
+        redis.call('SET', KEYS[2], id, 'NX')
+        return id
+        """
+    )
+
+    /// The login snapshot, taken atomically: the last version and the state as of it.
+    /// KEYS: log, cells, contested, presence, durable, first.
+    /// Returns {last id, cells hash, contested hash, presence hash, durable, first}.
+    public static let snapshot = RedisScript(
+        """
+        local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        local lastId = '0-0'
+        if #last > 0 then lastId = last[1][1] end
+        return {lastId, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
+          redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '', redis.call('GET', KEYS[6]) or ''}
+        """
+    )
+
+    /// Takes or renews a lease. KEYS: lease. ARGV: holder, milliseconds. Returns 1 if held.
+    public static let lease = RedisScript(
+        """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == false then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        if holder == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          return 1
+        end
+        return 0
+        """
+    )
+}

@@ -1,0 +1,24 @@
+import Logging
+import MySQLClient
+import RedisClient
+
+/// The shared parts every session uses, built once per server.
+public struct ServerServices: Sendable {
+    public let configuration: ServerConfiguration
+    public let redis: RedisClient
+    public let mysql: MySQLClient
+    public let store: GridStore
+    public let sequencer: Sequencer
+    public let hubs: GridHubs
+    public let history: HistoryReader
+
+    public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) {
+        self.configuration = configuration
+        self.redis = redis
+        self.mysql = mysql
+        self.store = GridStore(redis: redis)
+        self.sequencer = Sequencer(redis: redis)
+        self.hubs = GridHubs(redis: redis, logger: logger)
+        self.history = HistoryReader(redis: redis, mysql: mysql)
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import GridTUIKit
+import Logging
+import Shared
+
+@main
+struct GridTUICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grid-tui",
+        abstract: "Edit a collaborative grid from the terminal.",
+        discussion: """
+            Headless mode runs a script, one command per line:
+              set A1 42 | clear B2 | resolve A1 | sleep 250 | wait A1 42 [ms] | expect A1 42
+              dump | users | history N | sync [ms] | echo TEXT | quit
+            """
+    )
+
+    @Option(name: .customLong("server"), help: "Server WebSocket URL, e.g. ws://127.0.0.1:8080/ws; repeat to give fallbacks.")
+    var servers: [String] = []
+
+    @Option(help: "Your user name.")
+    var user: String
+
+    @Option(help: "The grid to open.")
+    var grid: String
+
+    @Option(help: "Access token (default: $GRID_TOKEN).")
+    var token: String?
+
+    @Flag(help: "Run a script instead of the full-screen interface.")
+    var headless = false
+
+    @Option(help: "Script file for --headless ('-' for standard input).")
+    var script: String = "-"
+
+    @Flag(help: "With --headless, also print every message received as one JSON line.")
+    var events = false
+
+    @Option(name: .customLong("log-level"), help: "Diagnostics on stderr: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "error"
+
+    func validate() throws {
+        if servers.isEmpty { throw ValidationError("give at least one --server ws://HOST:PORT/ws") }
+        for server in servers where !(server.hasPrefix("ws://") || server.hasPrefix("wss://")) {
+            throw ValidationError("'\(server)' is not a WebSocket URL; use ws://HOST:PORT/ws")
+        }
+    }
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let level = Logger.Level(rawValue: logLevel) ?? .error
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "grid-tui")
+        var configuration = GridClientConfiguration(
+            servers: servers, user: user, grid: grid, token: token ?? ProcessInfo.processInfo.environment["GRID_TOKEN"]
+        )
+        configuration.clientName = headless ? "grid-tui-headless" : "grid-tui"
+        guard headless else {
+            FileHandle.standardError.write(Data("grid-tui: the full-screen interface is not available in this build; run with --headless --script FILE\n".utf8))
+            throw ExitCode(2)
+        }
+        let code = await HeadlessRunner(configuration: configuration, scriptPath: script, printEvents: events).run(logger: logger)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Shared
+
+/// The JSON lines headless commands print.
+public enum HeadlessReport {
+    struct Dump: Encodable {
+        var cells: [String: String]
+        var versions: [String: String]
+        var version: String
+        var conflicts: [String]
+        var pending: Int
+        var durable: String
+    }
+
+    struct Users: Encodable {
+        var users: [UserPresence]
+    }
+
+    public static func dump(_ state: ClientState) -> String {
+        let written = state.model.cells.filter { $0.value.value != nil }
+        return json(Dump(
+            cells: written.compactMapValues(\.value), versions: written.mapValues(\.version.description),
+            version: state.model.version.description, conflicts: state.model.contested.keys.sorted(),
+            pending: state.saveState.pending, durable: state.durable.description
+        ))
+    }
+
+    public static func users(_ state: ClientState) -> String {
+        json(Users(users: state.users.values.sorted { ($0.user, $0.session) < ($1.user, $1.session) }))
+    }
+
+    public static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}

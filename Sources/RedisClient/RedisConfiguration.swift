@@ -1,0 +1,114 @@
+/// Where and how to reach Redis. Every field has a default so tests and tools can set only what
+/// differs.
+public struct RedisConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 6379
+    public var password: String? = nil
+    /// Redis 6 ACL user; only sent when `password` is set too.
+    public var username: String? = nil
+    public var database = 0
+    /// Number of pooled connections, which is also the number of threads running blocking
+    /// hiredis calls.
+    public var poolSize = 4
+    public var connectTimeout: Duration = .seconds(2)
+    /// Socket read/write timeout for pooled commands.
+    public var commandTimeout: Duration = .seconds(5)
+
+    public init() {}
+
+    /// Parses `redis://[[user]:password@]host[:port][/db]`. User and password may be
+    /// percent-encoded; an IPv6 host goes in brackets.
+    public init(url: String) throws {
+        self.init()
+        let scheme = "redis://"
+        guard url.hasPrefix(scheme) else { throw Self.invalid("expected redis:// scheme") }
+        var rest = Substring(url.dropFirst(scheme.count))
+
+        if let slash = rest.firstIndex(of: "/") {
+            let path = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+            if !path.isEmpty {
+                guard let db = Int(path), db >= 0 else { throw Self.invalid("database must be a number") }
+                self.database = db
+            }
+        }
+
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = try Self.percentDecoded(userInfo[..<colon])
+                let password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+                self.username = user.isEmpty ? nil : user
+                self.password = password.isEmpty ? nil : password
+            } else {
+                // Common shorthand (`redis://secret@host`): a lone userinfo is the password.
+                let password = try Self.percentDecoded(userInfo)
+                self.password = password.isEmpty ? nil : password
+            }
+        }
+
+        var hostPart = rest
+        var portPart: Substring? = nil
+        if hostPart.hasPrefix("[") {
+            guard let close = hostPart.firstIndex(of: "]") else { throw Self.invalid("unterminated IPv6 host") }
+            let after = hostPart[hostPart.index(after: close)...]
+            if after.hasPrefix(":") {
+                portPart = after.dropFirst()
+            } else if !after.isEmpty {
+                throw Self.invalid("unexpected text after host")
+            }
+            hostPart = hostPart[hostPart.index(after: hostPart.startIndex)..<close]
+        } else if let colon = hostPart.lastIndex(of: ":") {
+            portPart = hostPart[hostPart.index(after: colon)...]
+            hostPart = hostPart[..<colon]
+        }
+        if !hostPart.isEmpty { self.host = String(hostPart) }
+        if let portPart {
+            guard let port = Int(portPart), (1...65535).contains(port) else {
+                throw Self.invalid("port must be 1-65535")
+            }
+            self.port = port
+        }
+    }
+
+    /// The URL with the password masked, safe for logs.
+    public var redactedURL: String {
+        var userInfo = ""
+        if self.password != nil {
+            userInfo = "\(self.username ?? ""):***@"
+        }
+        let host = self.host.contains(":") ? "[\(self.host)]" : self.host
+        return "redis://\(userInfo)\(host):\(self.port)/\(self.database)"
+    }
+
+    // The message never echoes the URL: it may contain the password.
+    private static func invalid(_ reason: String) -> RedisError {
+        RedisError(code: .protocolError, message: "invalid Redis URL: \(reason)")
+    }
+
+    private static func percentDecoded(_ text: Substring) throws -> String {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(Self.hexValue),
+                  let low = iterator.next().flatMap(Self.hexValue)
+            else { throw Self.invalid("bad percent-encoding in user info") }
+            bytes.append(high << 4 | low)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

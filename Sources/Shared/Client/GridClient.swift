@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import NIOCore
+import WSClient
+
+/// The client core's connection: logs in to one of the configured servers, feeds every server
+/// message into `ClientState` in order, and after any failure moves to the next server with
+/// backoff, logs in again and resends the edits the server has not acknowledged (by op id, so
+/// the server drops repeats). Used by the TUI and by headless scripted clients alike.
+public actor GridClient {
+    public typealias Observer = @Sendable (GridClientUpdate) -> Void
+
+    public let configuration: GridClientConfiguration
+    public private(set) var state: ClientState
+    public private(set) var status: ConnectionStatus
+    private let logger: Logger
+    private let observer: Observer
+    private let codec = WireCodec()
+    private var outbox: AsyncStream<String>.Continuation?
+    private var stopped = false
+    private var historyWaiters: [String: CheckedContinuation<ServerMessage.HistoryPage, any Error>] = [:]
+    private var nextRequest = 1
+
+    public init(configuration: GridClientConfiguration, logger: Logger, observer: @escaping Observer = { _ in }) {
+        precondition(!configuration.servers.isEmpty, "at least one server URL is required")
+        self.configuration = configuration
+        self.logger = logger
+        self.observer = observer
+        self.state = ClientState(clientID: String(UUID().uuidString.prefix(8)).lowercased())
+        self.status = .connecting(server: configuration.servers[0])
+    }
+
+    /// Runs until `stop()` or a refusal that retrying cannot fix.
+    public func run() async {
+        var index = 0
+        var backoff = configuration.initialBackoff
+        while !stopped && !Task.isCancelled {
+            let server = configuration.servers[index % configuration.servers.count]
+            setStatus(.connecting(server: server))
+            var reason = "connection to \(server) closed"
+            do {
+                let close = try await WebSocketClient.connect(
+                    url: server, configuration: .init(maxFrameSize: 1 << 16), logger: logger
+                ) { inbound, outbound, _ in
+                    try await self.converse(server: server, inbound: inbound, outbound: outbound)
+                }
+                if let close { reason = "\(server) closed the connection (\(close.closeCode))" }
+            } catch {
+                reason = "cannot reach \(server): \(error)"
+            }
+            let wasLoggedIn = state.loggedIn
+            state.loggedOut()
+            failHistoryWaiters()
+            if let last = state.errors.last, last.fatal, Self.isPermanent(last.code) {
+                setStatus(.stopped(reason: "\(last.code): \(last.message)"))
+                return
+            }
+            if let last = state.errors.last, last.fatal { reason = "\(last.code): \(last.message)" }
+            if stopped { break }
+            if wasLoggedIn { backoff = configuration.initialBackoff }
+            index += 1
+            let next = configuration.servers[index % configuration.servers.count]
+            let retryAt = WallClock.nowMilliseconds() + Int64(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)
+            setStatus(.waiting(server: next, retryAt: retryAt, reason: reason))
+            logger.info("connection lost; retrying", metadata: ["reason": "\(reason)", "next": "\(next)"])
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, configuration.maxBackoff)
+        }
+        setStatus(.stopped(reason: nil))
+    }
+
+    public func stop() {
+        stopped = true
+        outbox?.finish()
+    }
+
+    @discardableResult
+    public func set(_ cell: String, _ value: String) -> String {
+        send(state.makeEdit(.set, cell: cell, value: value))
+    }
+
+    @discardableResult
+    public func clear(_ cell: String) -> String {
+        send(state.makeEdit(.clear, cell: cell))
+    }
+
+    @discardableResult
+    public func resolve(_ cell: String) -> String {
+        send(state.makeEdit(.resolve, cell: cell))
+    }
+
+    public func updatePresence(cursor: String?, editing: String?) {
+        guard state.loggedIn else { return }
+        outbox?.yield(codec.encode(ClientMessage.presence(.init(cursor: cursor, editing: editing))))
+    }
+
+    /// Asks for one page of history and waits for it.
+    public func history(before: Version? = nil, after: Version? = nil, limit: Int) async throws -> ServerMessage.HistoryPage {
+        guard state.loggedIn, let outbox else { throw ProtocolError(.historyUnavailable, "not connected; history loads once the client is logged in") }
+        let id = "h\(nextRequest)"
+        nextRequest += 1
+        return try await withCheckedThrowingContinuation { continuation in
+            historyWaiters[id] = continuation
+            outbox.yield(codec.encode(ClientMessage.history(.init(id: id, before: before, after: after, limit: limit))))
+        }
+    }
+
+    private func send(_ message: ClientMessage) -> String {
+        let op: String
+        switch message {
+        case .set(let edit), .clear(let edit), .resolve(let edit): op = edit.op
+        default: op = ""
+        }
+        if state.loggedIn { outbox?.yield(codec.encode(message)) }
+        return op
+    }
+
+    private func converse(server: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let (frames, continuation) = AsyncStream<String>.makeStream()
+        outbox = continuation
+        defer {
+            continuation.finish()
+            outbox = nil
+        }
+        let hello = ClientMessage.Hello(user: configuration.user, grid: configuration.grid, token: configuration.token, client: configuration.clientName)
+        continuation.yield(codec.encode(ClientMessage.hello(hello)))
+        let pingInterval = configuration.pingInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in frames { try await outbound.write(.text(frame)) }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: pingInterval)
+                    await self.ping()
+                }
+            }
+            group.addTask {
+                for try await message in inbound.messages(maxSize: self.configuration.maxMessageSize) {
+                    guard case .text(let text) = message else { continue }
+                    await self.handle(text, server: server)
+                }
+            }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func ping() {
+        guard state.loggedIn else { return }
+        outbox?.yield(codec.encode(ClientMessage.ping(.init(t: WallClock.nowMilliseconds()))))
+    }
+
+    private func handle(_ text: String, server: String) {
+        let message: ServerMessage
+        do {
+            message = try codec.decodeServerMessage(text)
+        } catch {
+            logger.warning("undecodable server frame", metadata: ["error": "\(error)"])
+            return
+        }
+        state.receive(message)
+        switch message {
+        case .welcome:
+            setStatus(.connected(server: server))
+            for frame in state.resendFrames() { outbox?.yield(codec.encode(frame)) }
+        case .history(let page):
+            if let id = page.id, let waiter = historyWaiters.removeValue(forKey: id) { waiter.resume(returning: page) }
+        case .error(let error) where error.fatal:
+            outbox?.finish()
+        default:
+            break
+        }
+        observer(.message(message, raw: text))
+    }
+
+    private func failHistoryWaiters() {
+        let waiters = historyWaiters
+        historyWaiters = [:]
+        for waiter in waiters.values {
+            waiter.resume(throwing: ProtocolError(.historyUnavailable, "the connection was lost while loading history; try again"))
+        }
+    }
+
+    private func setStatus(_ newStatus: ConnectionStatus) {
+        status = newStatus
+        observer(.status(newStatus))
+    }
+
+    /// Refusals that a retry on any server cannot fix.
+    private static func isPermanent(_ code: ErrorCode) -> Bool {
+        [.unsupportedProtocol, .badName].contains(code) || code.rawValue.hasPrefix("auth_")
+    }
+}
+
+public enum GridClientUpdate: Sendable {
+    case message(ServerMessage, raw: String)
+    case status(ConnectionStatus)
+}

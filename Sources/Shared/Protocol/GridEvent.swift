@@ -1,0 +1,65 @@
+/// One entry of a grid's log, in the order every server sees: accepted writes, conflicts,
+/// resolutions and the session lifecycle. `id` is the log position (the grid's version).
+public struct GridEvent: Hashable, Sendable, Codable {
+    public struct Kind: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+        public var description: String { rawValue }
+
+        public static let set: Kind = "set"
+        public static let clear: Kind = "clear"
+        public static let conflict: Kind = "conflict"
+        public static let resolve: Kind = "resolve"
+        public static let sessionOpen: Kind = "session.open"
+        public static let sessionClose: Kind = "session.close"
+        public static let sessionError: Kind = "session.error"
+
+        public var isCellWrite: Bool { self == .set || self == .clear }
+        public var isSession: Bool { rawValue.hasPrefix("session.") }
+    }
+
+    public var id: Version
+    public var kind: Kind
+    public var cell: String?
+    /// The written value (`set`), or the losing value (`conflict`).
+    public var value: String?
+    /// The value the cell held before this write.
+    public var old: String?
+    public var base: Version?
+    public var user: String?
+    public var session: String?
+    public var server: String?
+    public var op: String?
+    /// Milliseconds since the Unix epoch.
+    public var at: Int64
+    /// For `conflict`: the committed state that won.
+    public var winner: CellState?
+    /// For `session.error`: what went wrong.
+    public var error: String?
+
+    public init(
+        id: Version, kind: Kind, cell: String? = nil, value: String? = nil, old: String? = nil,
+        base: Version? = nil, user: String? = nil, session: String? = nil, server: String? = nil,
+        op: String? = nil, at: Int64, winner: CellState? = nil, error: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.cell = cell
+        self.value = value
+        self.old = old
+        self.base = base
+        self.user = user
+        self.session = session
+        self.server = server
+        self.op = op
+        self.at = at
+        self.winner = winner
+        self.error = error
+    }
+}

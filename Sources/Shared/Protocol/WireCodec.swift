@@ -1,0 +1,67 @@
+import Foundation
+
+/// Encodes and decodes protocol frames (JSON text), mapping every decoding failure to a
+/// `ProtocolError` with a stable code so that a bad frame is answered, never fatal.
+public struct WireCodec: Sendable {
+    public init() {}
+
+    public func encode(_ message: ServerMessage) -> String { Self.encodeJSON(message) }
+    public func encode(_ message: ClientMessage) -> String { Self.encodeJSON(message) }
+
+    public func decodeClientMessage(_ text: String) throws(ProtocolError) -> ClientMessage {
+        try Self.decodeJSON(ClientMessage.self, text)
+    }
+
+    public func decodeServerMessage(_ text: String) throws(ProtocolError) -> ServerMessage {
+        try Self.decodeJSON(ServerMessage.self, text)
+    }
+
+    private static func encodeJSON(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            // Every message type is plain strings and numbers; failing here is a programming error.
+            preconditionFailure("protocol message failed to encode: \(error)")
+        }
+    }
+
+    private static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) throws(ProtocolError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch let unknown as UnknownMessageType {
+            throw ProtocolError(.unknownType, "unknown message type '\(unknown.name.prefix(40))'; see docs/PROTOCOL.md for the list")
+        } catch let error as DecodingError {
+            throw Self.protocolError(for: error)
+        } catch {
+            throw ProtocolError(.badFrame, "the frame is not valid JSON")
+        }
+    }
+
+    private static func protocolError(for error: DecodingError) -> ProtocolError {
+        func path(_ codingPath: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            let names = (codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return names.isEmpty ? "the frame" : "'\(names.joined(separator: "."))'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            if key.stringValue == "type" && context.codingPath.isEmpty {
+                return ProtocolError(.badFrame, "the frame has no 'type'; every frame is a JSON object with a 'type' member")
+            }
+            return ProtocolError(.badField, "missing field \(path(context.codingPath, key))")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            if context.codingPath.isEmpty {
+                return ProtocolError(.badFrame, "the frame must be a JSON object")
+            }
+            return ProtocolError(.badField, "field \(path(context.codingPath)) has the wrong type")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return ProtocolError(.badFrame, "the frame is not valid JSON")
+            }
+            return ProtocolError(.badField, "field \(path(context.codingPath)) is invalid: \(context.debugDescription)")
+        @unknown default:
+            return ProtocolError(.badFrame, "the frame could not be decoded")
+        }
+    }
+}
