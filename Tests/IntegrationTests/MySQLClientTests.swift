@@ -94,6 +94,16 @@ struct MySQLClientTests {
             #expect(rows[2]["missing"] == .null)
             #expect(rows[2][99] == .null)
 
+            let formatted = try await client.query(
+                "SELECT CAST('2024-01-02 03:04:05' AS DATETIME) AS dt, CAST(? AS DECIMAL(6,2)) AS dec_value, "
+                    + "CAST(? AS UNSIGNED) AS big, CAST(? AS CHAR) AS c",
+                [.text("1.5"), .int(7), .bytes(Array("bytes".utf8))]
+            )
+            #expect(formatted.first?["dt"] == .text("2024-01-02 03:04:05"))
+            #expect(formatted.first?["dec_value"] == .text("1.50"))
+            #expect(formatted.first?["big"] == .int(7))
+            #expect(formatted.first?["c"].string == "bytes")
+
             let literals = try await client.query("SELECT 7 AS i, 1.5e0 AS f, NULL AS z, 'x' AS t, ? AS p", [42])
             #expect(literals.first?.columns == ["i", "f", "z", "t", "p"])
             #expect(literals.first?.values == [.int(7), .double(1.5), .null, .text("x"), .int(42)])
@@ -287,6 +297,23 @@ struct MySQLClientTests {
         #expect(results.count == 20)
         for index in 0..<20 {
             #expect(results[index] == .int(Int64(index)))
+        }
+    }
+
+    @Test func statementCacheClosesTheLeastRecentlyUsedBeyondItsCapacity() async throws {
+        try await MySQLTestSupport.withClient(try MySQLTestSupport.configuration(poolSize: 1)) { client in
+            try await client.withConnection { connection in
+                let closedBefore = try connection.query("SHOW SESSION STATUS LIKE 'Com_stmt_close'").first?["Value"].int ?? -1
+                for index in 0..<200 {
+                    let rows = try connection.query("SELECT ? + \(index) AS n", [.int(1)])
+                    #expect(rows.first?["n"].int == Int64(index + 1))
+                }
+                // The same text again reuses its statement.
+                #expect(try connection.query("SELECT ? + 199 AS n", [.int(1)]).first?["n"] == .int(200))
+                let closedAfter = try connection.query("SHOW SESSION STATUS LIKE 'Com_stmt_close'").first?["Value"].int ?? -1
+                #expect(closedBefore >= 0)
+                #expect(closedAfter - closedBefore >= 200 - 128 - 2)
+            }
         }
     }
 

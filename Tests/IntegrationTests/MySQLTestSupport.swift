@@ -57,25 +57,49 @@ enum MySQLTestSupport {
 
     /// Runs `scripts/services <arguments>` from the repository root without blocking a
     /// cooperative thread, and fails on a non-zero exit.
+    ///
+    /// Not Foundation's `Process`: on Linux it learns of the exit through a socket the child
+    /// inherits, and the daemon that `services start` leaves behind inherits it too, so the exit
+    /// is never reported. Here the script's own pid is awaited with `waitpid`, and bash (dash
+    /// cannot close descriptors above 9) first closes every descriptor above stderr, so no daemon
+    /// holds anything of this process.
     static func services(_ arguments: String...) async throws {
-        let root = try repositoryRoot()
-        let process = Process()
-        process.executableURL = root.appendingPathComponent("scripts/services")
-        process.arguments = arguments
-        process.currentDirectoryURL = root
+        let root = try repositoryRoot().path
+        let script = #"""
+            cd "$1" || exit 97
+            shift
+            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+            exec ./scripts/services "$@"
+            """#
+        let argv = ["/bin/bash", "-c", script, "bash", root] + arguments
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+            Thread.detachNewThread {
+                var cArguments = argv.map { strdup($0) } + [nil]
+                var cEnvironment = environment.map { strdup($0) } + [nil]
+                defer {
+                    cArguments.forEach { free($0) }
+                    cEnvironment.forEach { free($0) }
+                }
+                var pid: pid_t = 0
+                let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &cArguments, &cEnvironment)
+                guard spawned == 0 else {
+                    continuation.resume(
+                        throwing: MySQLError(code: .invalidRequest, message: "posix_spawn failed: \(spawned)")
+                    )
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                continuation.resume(returning: status)
             }
         }
-        guard status == 0 else {
+        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+        let exited = status & 0x7f == 0
+        guard exited, (status >> 8) & 0xff == 0 else {
             throw MySQLError(
                 code: .invalidRequest,
-                message: "scripts/services \(arguments.joined(separator: " ")) exited \(status)"
+                message: "scripts/services \(arguments.joined(separator: " ")) failed (wait status \(status))"
             )
         }
     }

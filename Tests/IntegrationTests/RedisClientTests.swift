@@ -297,17 +297,27 @@ struct RedisClientTests {
         #expect(try await blocking.command(["PING"], timeout: .seconds(2)) == .status("PONG"))
 
         try await RedisTestSupport.services("kill", "redis")
-        do {
-            let down = await #expect(throws: RedisError.self) { try await client.command("GET", key) }
-            #expect(down?.isConnectionError == true)
-            let blockingDown = await #expect(throws: RedisError.self) {
-                try await blocking.command(["PING"], timeout: .seconds(2))
-            }
-            #expect(blockingDown?.isConnectionError == true)
+        let down = await #expect(throws: RedisError.self) { try await client.command("GET", key) }
+        #expect(down?.isConnectionError == true)
+        let blockingDown = await #expect(throws: RedisError.self) {
+            try await blocking.command(["PING"], timeout: .seconds(2))
         }
+        #expect(blockingDown?.isConnectionError == true)
         try await RedisTestSupport.services("start", "redis")
+        try await Self.expectRecovery(client: client, blocking: blocking, key: key)
 
-        // The first call after the restart may still meet a dead connection; a later one must not.
+        // A restart nobody noticed: every pooled connection is dead but none has failed yet.
+        try await RedisTestSupport.services("kill", "redis")
+        try await RedisTestSupport.services("start", "redis")
+        try await Self.expectRecovery(client: client, blocking: blocking, key: key)
+
+        _ = try await client.command("DEL", key)
+        await blocking.close()
+        await client.shutdown()
+    }
+
+    /// The first call after a restart may still meet a dead connection; a later one must not.
+    private static func expectRecovery(client: RedisClient, blocking: RedisBlockingConnection, key: String) async throws {
         var failures: [RedisError] = []
         var value: RedisValue?
         for _ in 0..<3 where value == nil {
@@ -331,8 +341,5 @@ struct RedisClientTests {
             for _ in 0..<8 { group.addTask { _ = try await client.command("PING") } }
             try await group.waitForAll()
         }
-        _ = try await client.command("DEL", key)
-        await blocking.close()
-        await client.shutdown()
     }
 }

@@ -29,19 +29,22 @@ public struct ClientState: Sendable {
         SaveState(pending: edits.count { $0.ackedVersion == nil }, acked: edits.count { $0.ackedVersion != nil })
     }
 
-    /// Creates an edit against the version this client sees, remembers it, and returns the frame.
-    public mutating func makeEdit(_ kind: PendingEdit.Kind, cell: String, value: String? = nil) -> ClientMessage {
+    /// Creates an edit against the version this client sees and remembers it. Returns the frame
+    /// to send, or nil when the edit waits behind an unanswered edit of the same cell.
+    public mutating func makeEdit(_ kind: PendingEdit.Kind, cell: String, value: String? = nil) -> (op: String, frame: ClientMessage?) {
         let op = "\(clientID)-\(nextOp)"
         nextOp += 1
-        let edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: model.baseVersion(of: cell))
+        var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: model.baseVersion(of: cell))
+        edit.isQueued = edits.contains { $0.cell == cell && $0.ackedVersion == nil }
         edits.append(edit)
-        return edit.message
+        return (op, edit.isQueued ? nil : edit.message)
     }
 
-    /// The frames to send after a (re)login: every edit not yet acked, and every acked edit the
-    /// new snapshot does not contain (Redis lost it); the server drops the ones it already has.
+    /// The frames to send after a (re)login: every sent edit not yet acked, and every acked edit
+    /// the new snapshot does not contain (Redis lost it); the server drops the ones it already has.
     public func resendFrames() -> [ClientMessage] {
         edits.filter { edit in
+            if edit.isQueued { return false }
             guard let acked = edit.ackedVersion else { return true }
             return acked > model.version
         }.map(\.message)
@@ -51,7 +54,10 @@ public struct ClientState: Sendable {
         loggedIn = false
     }
 
-    public mutating func receive(_ message: ServerMessage) {
+    /// Applies one server message; returns frames that must now be sent (queued edits released).
+    @discardableResult
+    public mutating func receive(_ message: ServerMessage) -> [ClientMessage] {
+        var release: [ClientMessage] = []
         switch message {
         case .welcome(let welcome):
             model = GridModel(cells: welcome.cells, contested: welcome.contested, version: welcome.version)
@@ -65,12 +71,17 @@ public struct ClientState: Sendable {
             model.apply(event)
             if historyStart == nil { historyStart = event.id }
         case .ack(let ack):
-            if let index = edits.firstIndex(where: { $0.op == ack.op }) {
+            if let index = edits.firstIndex(where: { $0.op == ack.op }), edits[index].ackedVersion == nil {
                 edits[index].ackedVersion = ack.version
+                let cell = edits[index].cell
                 if ack.version <= durable { edits.remove(at: index) }
+                release += releaseNext(of: cell, base: ack.version)
             }
         case .conflict(let conflict):
-            edits.removeAll { $0.op == conflict.op }
+            if let lost = removeEdit(op: conflict.op) {
+                // The queued edit was made without seeing the winner either, so it keeps the lost base.
+                release += releaseNext(of: lost.cell, base: lost.base)
+            }
             conflicts.append(conflict)
         case .presence(let change):
             if let user = change.user { users[user.session] = user }
@@ -79,12 +90,27 @@ public struct ClientState: Sendable {
             markDurable(durable.version)
         case .error(let error):
             errors.append(error)
-            if let op = error.op { edits.removeAll { $0.op == op } }
+            if let op = error.op, let failed = removeEdit(op: op) {
+                release += releaseNext(of: failed.cell, base: failed.base)
+            }
         case .history:
             break
         case .pong(let ping):
             roundTripMilliseconds = max(0, WallClock.nowMilliseconds() - ping.t)
         }
+        return release
+    }
+
+    private mutating func removeEdit(op: String) -> PendingEdit? {
+        guard let index = edits.firstIndex(where: { $0.op == op && $0.ackedVersion == nil }) else { return nil }
+        return edits.remove(at: index)
+    }
+
+    private mutating func releaseNext(of cell: String, base: Version) -> [ClientMessage] {
+        guard let index = edits.firstIndex(where: { $0.cell == cell && $0.isQueued }) else { return [] }
+        edits[index].isQueued = false
+        edits[index].base = base
+        return [edits[index].message]
     }
 
     private mutating func markDurable(_ version: Version) {

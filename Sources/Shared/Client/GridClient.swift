@@ -89,6 +89,11 @@ public actor GridClient {
         send(state.makeEdit(.resolve, cell: cell))
     }
 
+    private func send(_ edit: (op: String, frame: ClientMessage?)) -> String {
+        if let frame = edit.frame, state.loggedIn { outbox?.yield(codec.encode(frame)) }
+        return edit.op
+    }
+
     public func updatePresence(cursor: String?, editing: String?) {
         guard state.loggedIn else { return }
         outbox?.yield(codec.encode(ClientMessage.presence(.init(cursor: cursor, editing: editing))))
@@ -103,16 +108,6 @@ public actor GridClient {
             historyWaiters[id] = continuation
             outbox.yield(codec.encode(ClientMessage.history(.init(id: id, before: before, after: after, limit: limit))))
         }
-    }
-
-    private func send(_ message: ClientMessage) -> String {
-        let op: String
-        switch message {
-        case .set(let edit), .clear(let edit), .resolve(let edit): op = edit.op
-        default: op = ""
-        }
-        if state.loggedIn { outbox?.yield(codec.encode(message)) }
-        return op
     }
 
     private func converse(server: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
@@ -159,7 +154,8 @@ public actor GridClient {
             logger.warning("undecodable server frame", metadata: ["error": "\(error)"])
             return
         }
-        state.receive(message)
+        let released = state.receive(message)
+        for frame in released { outbox?.yield(codec.encode(frame)) }
         switch message {
         case .welcome:
             setStatus(.connected(server: server))

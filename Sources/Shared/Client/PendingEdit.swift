@@ -7,9 +7,13 @@ public struct PendingEdit: Hashable, Sendable {
     public let kind: Kind
     public let cell: String
     public let value: String?
-    public let base: Version
+    public internal(set) var base: Version
     /// Set once acked; the edit stays remembered until the durable watermark passes it.
     public var ackedVersion: Version?
+    /// Waiting for an earlier edit of the same cell to be answered: it is sent then, based on
+    /// that edit's version, so that one client's quick successive edits never conflict with
+    /// each other.
+    public internal(set) var isQueued = false
 
     public init(op: String, kind: Kind, cell: String, value: String?, base: Version) {
         self.op = op

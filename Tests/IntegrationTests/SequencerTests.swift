@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import RedisClient
+import Shared
+import Testing
+
+@testable import GridServerKit
+
+/// The sequencer against the real Redis: the conflict rule holds under real concurrency.
+@Suite(.serialized)
+struct SequencerTests {
+    static func submission(grid: String, op: String, cell: String = "A1", value: String?, base: Version, kind: PendingEdit.Kind = .set, user: String) -> Sequencer.Submission {
+        Sequencer.Submission(
+            grid: grid, op: op, kind: kind, cell: cell, value: value, base: base, user: user, session: "s-\(user)",
+            server: "test", at: WallClock.nowMilliseconds()
+        )
+    }
+
+    static func uniqueGrid(_ name: String) -> String {
+        "\(name)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    @Test func twoConnectionsRacingOnOneCellGiveExactlyOneWinnerPerBaseVersion() async throws {
+        let alice = try RedisTestSupport.makeClient(poolSize: 2)
+        let bob = try RedisTestSupport.makeClient(poolSize: 2)
+        let grid = Self.uniqueGrid("race")
+        let aliceSequencer = Sequencer(redis: alice)
+        let bobSequencer = Sequencer(redis: bob)
+        var base = Version.zero
+        var conflicts = 0
+        for round in 0..<100 {
+            let roundBase = base
+            async let first = aliceSequencer.submit(Self.submission(grid: grid, op: "a-\(round)", value: "alice \(round)", base: roundBase, user: "alice"))
+            async let second = bobSequencer.submit(Self.submission(grid: grid, op: "b-\(round)", value: "bob \(round)", base: roundBase, user: "bob"))
+            let results = try await [first, second]
+            let accepted = results.compactMap { result -> Version? in
+                if case .accepted(let version) = result.outcome { return version }
+                return nil
+            }
+            try #require(accepted.count == 1, "round \(round): \(results)")
+            for result in results {
+                if case .conflict(_, let winner) = result.outcome {
+                    #expect(winner.version == accepted[0])
+                    conflicts += 1
+                }
+            }
+            #expect(accepted[0] > base)
+            base = accepted[0]
+        }
+        #expect(conflicts == 100)
+        let contested = try await alice.command(["HGET", RedisKeys(grid: grid).contested, "A1"])
+        #expect(contested.string != nil, "the last losing write leaves the cell contested")
+        await alice.shutdown()
+        await bob.shutdown()
+    }
+
+    @Test func aResentOpIsAnsweredWithItsOriginalOutcomeAndWritesNothing() async throws {
+        let redis = try RedisTestSupport.makeClient()
+        let sequencer = Sequencer(redis: redis)
+        let grid = Self.uniqueGrid("dup")
+        let keys = RedisKeys(grid: grid)
+        let first = try await sequencer.submit(Self.submission(grid: grid, op: "op-1", value: "one", base: .zero, user: "u"))
+        let lost = try await sequencer.submit(Self.submission(grid: grid, op: "op-2", value: "two", base: .zero, user: "v"))
+        let lengthBefore = try await redis.command(["XLEN", keys.log]).int
+        let again = try await sequencer.submit(Self.submission(grid: grid, op: "op-1", value: "one", base: .zero, user: "u"))
+        let lostAgain = try await sequencer.submit(Self.submission(grid: grid, op: "op-2", value: "two", base: .zero, user: "v"))
+        #expect(!first.duplicate && again.duplicate && lostAgain.duplicate)
+        #expect(again.outcome == first.outcome)
+        #expect(lostAgain.outcome == lost.outcome)
+        #expect(try await redis.command(["XLEN", keys.log]).int == lengthBefore)
+        await redis.shutdown()
+    }
+
+    @Test func aWriteOnTheCurrentVersionResolvesTheContestedMark() async throws {
+        let redis = try RedisTestSupport.makeClient()
+        let sequencer = Sequencer(redis: redis)
+        let grid = Self.uniqueGrid("resolve")
+        let keys = RedisKeys(grid: grid)
+        let won = try await sequencer.submit(Self.submission(grid: grid, op: "w", value: "first", base: .zero, user: "u"))
+        _ = try await sequencer.submit(Self.submission(grid: grid, op: "l", value: "second", base: .zero, user: "v"))
+        #expect(try await redis.command(["HEXISTS", keys.contested, "A1"]).int == 1)
+        guard case .accepted(let version) = won.outcome else {
+            Issue.record("first write must win")
+            return
+        }
+        _ = try await sequencer.submit(Self.submission(grid: grid, op: "r", value: nil, base: version, kind: .resolve, user: "v"))
+        #expect(try await redis.command(["HEXISTS", keys.contested, "A1"]).int == 0)
+        await redis.shutdown()
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import MySQLClient
+import NIOConcurrencyHelpers
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts the real executables for system tests and cleans them up.
+enum SystemHarness {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    static var redisURL: String { environment["REDIS_URL"] ?? "redis://127.0.0.1:16379" }
+    static var mysqlURL: String { environment["MYSQL_URL"] ?? "mysql://root@127.0.0.1:13306/collabgrid" }
+
+    static func repositoryRoot(from file: String = #filePath) -> URL {
+        var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        while directory.path != "/" {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) { return directory }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }
+
+    static var binDirectory: URL {
+        if let dir = environment["GRID_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        return repositoryRoot().appendingPathComponent(".build/debug")
+    }
+
+    static func temporaryDirectory(_ name: String) -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("collabgrid-\(name)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A TCP port nobody listens on right now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func mysqlClient() throws -> MySQLClient {
+        MySQLClient(configuration: try MySQLConfiguration(url: mysqlURL), logger: Logger(label: "SystemTests"))
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes.
+    static func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+}
+
+/// A running grid-server process.
+final class ServerProcess: Sendable {
+    let id: String
+    let port: Int
+    let logFile: URL
+    private let process: Process
+
+    init(id: String, directory: URL, extraArguments: [String] = []) throws {
+        self.id = id
+        self.port = SystemHarness.freePort()
+        self.logFile = directory.appendingPathComponent("\(id).log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-server")
+        process.arguments = [
+            "--port", String(port), "--server-id", id, "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
+        ] + extraArguments
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    var url: String { "ws://127.0.0.1:\(port)/ws" }
+    var pid: Int32 { process.processIdentifier }
+
+    func waitUntilListening() async throws {
+        let ready = try await SystemHarness.eventually(timeout: .seconds(60)) {
+            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+            return log.contains("listening on")
+        }
+        if !ready { throw HarnessError(message: "server \(id) did not start; log:\n\(log)") }
+    }
+
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    func kill(signal: Int32 = SIGKILL) {
+        if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
+    }
+
+    func stop() async {
+        kill(signal: SIGTERM)
+        _ = try? await SystemHarness.eventually(timeout: .seconds(10)) { !self.process.isRunning }
+        kill()
+    }
+}
+
+/// A running `grid-tui --headless --events --script -`, fed line by line.
+final class HeadlessClient: Sendable {
+    let user: String
+    private let process: Process
+    private let input: FileHandle
+    private let lines = NIOLockedValueBox<[String]>([])
+    private let partial = NIOLockedValueBox<Data>(Data())
+    let errorFile: URL
+
+    init(user: String, grid: String, servers: [String], directory: URL, extraArguments: [String] = []) throws {
+        self.user = user
+        self.errorFile = directory.appendingPathComponent("\(user).stderr")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-tui")
+        process.arguments = ["--headless", "--events", "--user", user, "--grid", grid, "--script", "-"]
+            + servers.flatMap { ["--server", $0] } + extraArguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        let lines = self.lines
+        let partial = self.partial
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else { return }
+            let complete: [String] = partial.withLockedValue { buffer in
+                buffer.append(chunk)
+                var found: [String] = []
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    found.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                }
+                return found
+            }
+            if !complete.isEmpty { lines.withLockedValue { $0 += complete } }
+        }
+        try process.run()
+        self.process = process
+        self.input = stdin.fileHandleForWriting
+    }
+
+    func send(_ script: String) {
+        input.write(Data(script.utf8))
+    }
+
+    var output: [String] { lines.withLockedValue { $0 } }
+    var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+    var exitCode: Int32 { process.terminationStatus }
+
+    /// Waits until a line equal to `marker` appears.
+    func waitFor(_ marker: String, timeout: Duration = .seconds(60)) async throws {
+        let seen = try await SystemHarness.eventually(timeout: timeout) { self.output.contains(marker) }
+        if !seen {
+            throw HarnessError(message: "\(user) never printed \(marker); stderr: \(stderr); last output: \(output.suffix(5))")
+        }
+    }
+
+    /// JSON objects printed on stdout.
+    var objects: [[String: Any]] {
+        output.compactMap { line in
+            guard line.hasPrefix("{"), let data = line.data(using: .utf8) else { return nil }
+            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        }
+    }
+
+    func finish() async throws {
+        try? input.close()
+        _ = try await SystemHarness.eventually(timeout: .seconds(20)) { !self.process.isRunning }
+        if process.isRunning { process.terminate() }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
