@@ -1,0 +1,390 @@
+import Testing
+@testable import Shared
+
+private func v(_ ms: UInt64, _ seq: UInt64 = 0) -> Version { Version(milliseconds: ms, sequence: seq) }
+
+private func welcome(
+    version: Version = .zero, cells: [String: CellState] = [:], contested: [String: Version] = [:],
+    users: [UserPresence] = [], historyStart: Version? = nil, durable: Version = .zero,
+    session: String = "s1", server: String = "srv-a"
+) -> ServerMessage {
+    .welcome(.init(
+        session: session, server: server, user: "ann", grid: "g", version: version, cells: cells, contested: contested,
+        users: users, historyStart: historyStart, durable: durable
+    ))
+}
+
+private func setEvent(_ ms: UInt64, _ cell: String, _ value: String) -> ServerMessage {
+    .event(GridEvent(id: v(ms), kind: .set, cell: cell, value: value, user: "bob", at: 0))
+}
+
+private func ack(_ op: String, _ cell: String = "A1", at version: Version) -> ServerMessage {
+    .ack(.init(op: op, cell: cell, version: version))
+}
+
+private func edit(of message: ClientMessage) -> ClientMessage.Edit? {
+    switch message {
+    case .set(let edit), .clear(let edit), .resolve(let edit): edit
+    default: nil
+    }
+}
+
+private func op(of message: ClientMessage) -> String { edit(of: message)?.op ?? "" }
+
+private func user(_ session: String, _ name: String, cursor: String? = nil) -> UserPresence {
+    UserPresence(session: session, user: name, server: "srv-a", cursor: cursor, at: 1)
+}
+
+@Suite("ClientState")
+struct ClientStateTests {
+    @Test func startsLoggedOutWithNothingPending() {
+        let state = ClientState(clientID: "c")
+        #expect(!state.loggedIn)
+        #expect(state.edits.isEmpty)
+        #expect(state.saveState == SaveState(pending: 0, acked: 0))
+        #expect(state.saveState.isDurable)
+        #expect(state.durable == .zero)
+        #expect(state.session == nil)
+        #expect(state.resendFrames().isEmpty)
+    }
+
+    // MARK: Making edits
+
+    @Test func makeEditOfNeverWrittenCellUsesBaseZero() {
+        var state = ClientState(clientID: "c")
+        let message = state.makeEdit(.set, cell: "A1", value: "x")
+        #expect(message == .set(.init(op: "c-1", cell: "A1", value: "x", base: .zero)))
+    }
+
+    @Test func makeEditUsesTheCellsCurrentVersionAsBase() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(version: v(3), cells: ["A1": CellState(value: "a", version: v(2), user: "u", at: 0)]))
+        state.receive(setEvent(7, "B1", "b"))
+        #expect(edit(of: state.makeEdit(.set, cell: "A1", value: "x"))?.base == v(2))
+        #expect(edit(of: state.makeEdit(.clear, cell: "B1"))?.base == v(7))
+        #expect(edit(of: state.makeEdit(.resolve, cell: "C1"))?.base == .zero)
+    }
+
+    @Test func makeEditOfClearedCellUsesTheClearVersion() {
+        var state = ClientState(clientID: "c")
+        state.receive(setEvent(1, "A1", "a"))
+        state.receive(.event(GridEvent(id: v(2), kind: .clear, cell: "A1", at: 0)))
+        #expect(edit(of: state.makeEdit(.set, cell: "A1", value: "x"))?.base == v(2))
+    }
+
+    @Test func makeEditGivesUniqueOpIDs() {
+        var state = ClientState(clientID: "c")
+        let kinds: [PendingEdit.Kind] = [.set, .clear, .resolve]
+        var ops: [String] = []
+        for index in 0..<100 {
+            ops.append(op(of: state.makeEdit(kinds[index % 3], cell: "A\(index % 5 + 1)", value: "v")))
+        }
+        #expect(Set(ops).count == 100)
+        #expect(ops.allSatisfy { $0.hasPrefix("c-") })
+    }
+
+    @Test func opIDsAreScopedByClientID() {
+        var first = ClientState(clientID: "aaaa")
+        var second = ClientState(clientID: "bbbb")
+        #expect(op(of: first.makeEdit(.set, cell: "A1", value: "1")) != op(of: second.makeEdit(.set, cell: "A1", value: "1")))
+    }
+
+    @Test func makeEditBuildsTheRightFrameKind() {
+        var state = ClientState(clientID: "c")
+        guard case .set(let set) = state.makeEdit(.set, cell: "A1", value: "v") else { Issue.record("expected set"); return }
+        #expect(set.value == "v")
+        guard case .clear(let clear) = state.makeEdit(.clear, cell: "A1", value: "ignored") else { Issue.record("expected clear"); return }
+        #expect(clear.value == nil)
+        guard case .resolve(let resolve) = state.makeEdit(.resolve, cell: "A1", value: "ignored") else { Issue.record("expected resolve"); return }
+        #expect(resolve.value == nil)
+    }
+
+    @Test func makeEditRemembersTheEditAsPending() {
+        var state = ClientState(clientID: "c")
+        let message = state.makeEdit(.set, cell: "A1", value: "x")
+        #expect(state.edits.count == 1)
+        #expect(state.edits[0].message == message)
+        #expect(state.edits[0].ackedVersion == nil)
+        #expect(state.saveState == SaveState(pending: 1, acked: 0))
+        #expect(!state.saveState.isDurable)
+    }
+
+    // MARK: Acks and durability
+
+    @Test func ackMarksTheEditAcked() {
+        var state = ClientState(clientID: "c")
+        let first = op(of: state.makeEdit(.set, cell: "A1", value: "x"))
+        _ = state.makeEdit(.set, cell: "B1", value: "y")
+        state.receive(ack(first, at: v(5)))
+        #expect(state.edits.first { $0.op == first }?.ackedVersion == v(5))
+        #expect(state.saveState == SaveState(pending: 1, acked: 1))
+    }
+
+    @Test func ackForUnknownOpIsIgnored() {
+        var state = ClientState(clientID: "c")
+        _ = state.makeEdit(.set, cell: "A1", value: "x")
+        state.receive(ack("someone-else-1", at: v(5)))
+        #expect(state.saveState == SaveState(pending: 1, acked: 0))
+    }
+
+    @Test func durableRemovesAckedEditsAtOrBelowIt() {
+        var state = ClientState(clientID: "c")
+        let ops = (1...4).map { op(of: state.makeEdit(.set, cell: "A\($0)", value: "v")) }
+        state.receive(ack(ops[0], at: v(5)))
+        state.receive(ack(ops[1], at: v(6)))
+        state.receive(ack(ops[2], at: v(7)))
+        state.receive(.durable(.init(version: v(6))))
+        #expect(state.edits.map(\.op) == [ops[2], ops[3]])
+        #expect(state.durable == v(6))
+        #expect(state.saveState == SaveState(pending: 1, acked: 1))
+    }
+
+    @Test func durableNeverRemovesUnackedEdits() {
+        var state = ClientState(clientID: "c")
+        _ = state.makeEdit(.set, cell: "A1", value: "v")
+        state.receive(.durable(.init(version: v(1_000))))
+        #expect(state.saveState == SaveState(pending: 1, acked: 0))
+    }
+
+    @Test func ackAtOrBelowAnEarlierDurableWatermarkRemovesTheEdit() {
+        var state = ClientState(clientID: "c")
+        let early = op(of: state.makeEdit(.set, cell: "A1", value: "v"))
+        let exact = op(of: state.makeEdit(.set, cell: "B1", value: "v"))
+        let late = op(of: state.makeEdit(.set, cell: "C1", value: "v"))
+        state.receive(.durable(.init(version: v(10))))
+        state.receive(ack(early, at: v(9)))
+        state.receive(ack(exact, at: v(10)))
+        state.receive(ack(late, at: v(11)))
+        #expect(state.edits.map(\.op) == [late])
+        #expect(state.saveState == SaveState(pending: 0, acked: 1))
+    }
+
+    @Test func durableWatermarkNeverMovesBackwards() {
+        var state = ClientState(clientID: "c")
+        state.receive(.durable(.init(version: v(10))))
+        state.receive(.durable(.init(version: v(4))))
+        #expect(state.durable == v(10))
+        state.receive(welcome(durable: v(2)))
+        #expect(state.durable == v(10))
+    }
+
+    @Test func allEditsDurableMeansSaved() {
+        var state = ClientState(clientID: "c")
+        let a = op(of: state.makeEdit(.set, cell: "A1", value: "v"))
+        let b = op(of: state.makeEdit(.clear, cell: "A1"))
+        state.receive(ack(a, at: v(1)))
+        state.receive(ack(b, at: v(2)))
+        state.receive(.durable(.init(version: v(2))))
+        #expect(state.edits.isEmpty)
+        #expect(state.saveState.isDurable)
+    }
+
+    // MARK: Conflicts and errors
+
+    @Test func conflictRemovesTheEditAndRecordsIt() {
+        var state = ClientState(clientID: "c")
+        let lost = op(of: state.makeEdit(.set, cell: "A1", value: "mine"))
+        let kept = op(of: state.makeEdit(.set, cell: "B1", value: "other"))
+        let conflict = ServerMessage.Conflict(
+            op: lost, cell: "A1", version: v(9), yours: "mine", base: .zero,
+            theirs: CellState(value: "theirs", version: v(8), user: "bob", at: 0))
+        state.receive(.conflict(conflict))
+        #expect(state.edits.map(\.op) == [kept])
+        #expect(state.conflicts == [conflict])
+    }
+
+    @Test func errorWithOpRemovesThatEdit() {
+        var state = ClientState(clientID: "c")
+        let failed = op(of: state.makeEdit(.set, cell: "A1", value: String(repeating: "x", count: 10)))
+        let kept = op(of: state.makeEdit(.set, cell: "B1", value: "ok"))
+        let frame = ServerMessage.ErrorFrame(code: .valueTooLarge, message: "too large", op: failed)
+        state.receive(.error(frame))
+        #expect(state.edits.map(\.op) == [kept])
+        #expect(state.errors == [frame])
+    }
+
+    @Test func errorWithoutOpKeepsEdits() {
+        var state = ClientState(clientID: "c")
+        _ = state.makeEdit(.set, cell: "A1", value: "x")
+        let frame = ServerMessage.ErrorFrame(code: .badFrame, message: "bad")
+        state.receive(.error(frame))
+        #expect(state.edits.count == 1)
+        #expect(state.errors == [frame])
+    }
+
+    @Test func errorsAccumulateInOrder() {
+        var state = ClientState(clientID: "c")
+        let first = ServerMessage.ErrorFrame(code: .badFrame, message: "1")
+        let second = ServerMessage.ErrorFrame(code: .serverShuttingDown, message: "2")
+        state.receive(.error(first))
+        state.receive(.error(second))
+        #expect(state.errors == [first, second])
+        #expect(state.errors.last?.fatal == true)
+    }
+
+    // MARK: Welcome and resend
+
+    @Test func welcomeReplacesTheModel() {
+        var state = ClientState(clientID: "c")
+        state.receive(setEvent(1, "OLD1", "stale"))
+        let cells = ["A1": CellState(value: "a", version: v(4), user: "u", at: 0), "B1": CellState(value: nil, version: v(5), user: "u", at: 0)]
+        state.receive(welcome(version: v(6), cells: cells, contested: ["A1": v(6)]))
+        #expect(state.model == GridModel(cells: cells, contested: ["A1": v(6)], version: v(6)))
+        #expect(state.model.value(at: "OLD1") == nil)
+        #expect(state.model.values == ["A1": "a"])
+    }
+
+    @Test func welcomeRecordsSessionAndLogsIn() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(historyStart: v(1), session: "sess-7", server: "srv-b"))
+        #expect(state.loggedIn)
+        #expect(state.session == "sess-7")
+        #expect(state.server == "srv-b")
+        #expect(state.historyStart == v(1))
+        state.loggedOut()
+        #expect(!state.loggedIn)
+        #expect(state.session == "sess-7")
+    }
+
+    @Test func welcomeDurableRemovesAckedEdits() {
+        var state = ClientState(clientID: "c")
+        let a = op(of: state.makeEdit(.set, cell: "A1", value: "v"))
+        let b = op(of: state.makeEdit(.set, cell: "B1", value: "v"))
+        state.receive(ack(a, at: v(3)))
+        state.receive(ack(b, at: v(8)))
+        state.receive(welcome(version: v(9), durable: v(5)))
+        #expect(state.edits.map(\.op) == [b])
+        #expect(state.durable == v(5))
+    }
+
+    @Test func eventsAfterWelcomeApplyOnTopOfTheSnapshot() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(version: v(5), cells: ["A1": CellState(value: "a", version: v(5), user: "u", at: 0)]))
+        state.receive(setEvent(4, "A1", "older, already in snapshot"))
+        state.receive(setEvent(6, "B1", "b"))
+        #expect(state.model.values == ["A1": "a", "B1": "b"])
+        #expect(state.model.version == v(6))
+    }
+
+    @Test func resendFramesIncludesUnackedAndLostAckedEdits() {
+        var state = ClientState(clientID: "c")
+        let unacked = state.makeEdit(.set, cell: "A1", value: "1")
+        let inSnapshot = state.makeEdit(.set, cell: "B1", value: "2")
+        let lost = state.makeEdit(.clear, cell: "C1")
+        let atSnapshot = state.makeEdit(.resolve, cell: "D1")
+        state.receive(ack(op(of: inSnapshot), at: v(5)))
+        state.receive(ack(op(of: lost), at: v(8)))
+        state.receive(ack(op(of: atSnapshot), at: v(6)))
+        state.receive(welcome(version: v(6)))
+        #expect(state.resendFrames() == [unacked, lost])
+    }
+
+    @Test func resendFramesKeepTheOriginalOpsAndBases() {
+        var state = ClientState(clientID: "c")
+        state.receive(setEvent(3, "A1", "a"))
+        let original = state.makeEdit(.set, cell: "A1", value: "b")
+        state.receive(welcome(version: v(9), cells: ["A1": CellState(value: "z", version: v(9), user: "u", at: 0)]))
+        #expect(state.resendFrames() == [original])
+        #expect(edit(of: state.resendFrames()[0])?.base == v(3))
+    }
+
+    @Test func resendFramesPreserveTheOrderEditsWereMade() {
+        var state = ClientState(clientID: "c")
+        let made = (1...5).map { state.makeEdit(.set, cell: "A\($0)", value: "\($0)") }
+        state.receive(welcome())
+        #expect(state.resendFrames() == made)
+    }
+
+    // MARK: Presence
+
+    @Test func welcomeLoadsUsersBySession() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(users: [user("s1", "ann"), user("s2", "bob")]))
+        #expect(Set(state.users.keys) == ["s1", "s2"])
+        #expect(state.users["s2"]?.user == "bob")
+    }
+
+    @Test func welcomeWithDuplicateSessionsKeepsTheLast() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(users: [user("s1", "ann", cursor: "A1"), user("s1", "ann", cursor: "B2")]))
+        #expect(state.users.count == 1)
+        #expect(state.users["s1"]?.cursor == "B2")
+    }
+
+    @Test func presenceJoinAddsAndUpdatesUsers() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(users: [user("s1", "ann")]))
+        state.receive(.presence(.init(user: user("s2", "bob", cursor: "A1"))))
+        #expect(state.users.count == 2)
+        state.receive(.presence(.init(user: user("s2", "bob", cursor: "C3"))))
+        #expect(state.users.count == 2)
+        #expect(state.users["s2"]?.cursor == "C3")
+    }
+
+    @Test func presenceLeftRemovesTheSession() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(users: [user("s1", "ann"), user("s2", "bob")]))
+        state.receive(.presence(.init(left: "s2")))
+        #expect(Set(state.users.keys) == ["s1"])
+        state.receive(.presence(.init(left: "nobody")))
+        #expect(Set(state.users.keys) == ["s1"])
+    }
+
+    @Test func welcomeReplacesUsers() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(users: [user("s1", "ann")]))
+        state.receive(.presence(.init(user: user("s2", "bob"))))
+        state.receive(welcome(users: [user("s3", "cat")]))
+        #expect(Set(state.users.keys) == ["s3"])
+    }
+
+    // MARK: Other messages
+
+    @Test func firstEventSetsHistoryStartWhenUnknown() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(historyStart: nil))
+        state.receive(setEvent(4, "A1", "a"))
+        state.receive(setEvent(5, "A1", "b"))
+        #expect(state.historyStart == v(4))
+    }
+
+    @Test func eventsDoNotMoveAKnownHistoryStart() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome(version: v(9), historyStart: v(1)))
+        state.receive(setEvent(10, "A1", "a"))
+        #expect(state.historyStart == v(1))
+    }
+
+    @Test func historyPagesLeaveStateUnchanged() {
+        var state = ClientState(clientID: "c")
+        _ = state.makeEdit(.set, cell: "A1", value: "x")
+        let before = (state.model, state.edits, state.users)
+        state.receive(.history(.init(id: "h1", entries: [GridEvent(id: v(1), kind: .set, cell: "A1", value: "z", at: 0)], more: false)))
+        #expect(state.model == before.0)
+        #expect(state.edits == before.1)
+        #expect(state.users == before.2)
+    }
+
+    @Test func pongRecordsANonNegativeRoundTrip() throws {
+        var state = ClientState(clientID: "c")
+        #expect(state.roundTripMilliseconds == nil)
+        state.receive(.pong(.init(t: 0)))
+        #expect(try #require(state.roundTripMilliseconds) > 0)
+        state.receive(.pong(.init(t: Int64.max / 2)))
+        #expect(state.roundTripMilliseconds == 0)
+    }
+
+    @Test func saveStateCountsPendingAndAcked() {
+        var state = ClientState(clientID: "c")
+        let ops = (1...5).map { op(of: state.makeEdit(.set, cell: "A\($0)", value: "v")) }
+        #expect(state.saveState == SaveState(pending: 5, acked: 0))
+        state.receive(ack(ops[0], at: v(1)))
+        state.receive(ack(ops[1], at: v(2)))
+        #expect(state.saveState == SaveState(pending: 3, acked: 2))
+        state.receive(.conflict(.init(op: ops[2], cell: "A3", version: v(3), yours: "v", base: .zero,
+            theirs: CellState(value: "w", version: v(2), user: "b", at: 0))))
+        #expect(state.saveState == SaveState(pending: 2, acked: 2))
+        state.receive(.durable(.init(version: v(1))))
+        #expect(state.saveState == SaveState(pending: 2, acked: 1))
+    }
+}
