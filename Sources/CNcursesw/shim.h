@@ -18,4 +18,10 @@ static inline attr_t cg_a_bold(void) { return A_BOLD; }
 static inline attr_t cg_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cg_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cg_a_dim(void) { return A_DIM; }
+static inline int cg_color_pairs(void) { return COLOR_PAIRS; }
+static inline int cg_key_f(int n) { return KEY_F(n); }
+// The C library's width of a character, which is what curses lays text out by (declared here
+// because glibc hides it without _XOPEN_SOURCE, which SwiftPM does not pass).
+extern int wcwidth(wchar_t c);
+static inline int cg_wcwidth(wchar_t c) { return wcwidth(c); }
 #endif

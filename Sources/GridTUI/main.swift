@@ -40,6 +40,9 @@ struct GridTUICommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Diagnostics on stderr: trace, debug, info, notice, warning, error.")
     var logLevel: String = "error"
 
+    @Flag(help: "Full-screen mode: draw with ASCII only (automatic when TERM is vt100-like).")
+    var ascii = false
+
     func validate() throws {
         if servers.isEmpty { throw ValidationError("give at least one --server ws://HOST:PORT/ws") }
         for server in servers where !(server.hasPrefix("ws://") || server.hasPrefix("wss://")) {
@@ -61,8 +64,9 @@ struct GridTUICommand: AsyncParsableCommand {
         )
         configuration.clientName = headless ? "grid-tui-headless" : "grid-tui"
         guard headless else {
-            FileHandle.standardError.write(Data("grid-tui: the full-screen interface is not available in this build; run with --headless --script FILE\n".utf8))
-            throw ExitCode(2)
+            let code = await TUIApp(configuration: configuration, ascii: ascii).run(logger: logger)
+            if code != 0 { throw ExitCode(code) }
+            return
         }
         let code = await HeadlessRunner(configuration: configuration, scriptPath: script, printEvents: events).run(logger: logger)
         if code != 0 { throw ExitCode(code) }

@@ -18,7 +18,8 @@ public struct MySQLConfiguration: Sendable {
     public init() {}
 
     /// Parses `mysql://user[:password]@host[:port]/database`. User and password may be
-    /// percent-encoded; everything else keeps its default.
+    /// percent-encoded; missing parts keep their defaults. The database name must match
+    /// `^[A-Za-z0-9_]{1,64}$` so that `createDatabaseIfMissing` can use it whatever its setting.
     public init(url: String) throws {
         self.init()
         let scheme = "mysql://"

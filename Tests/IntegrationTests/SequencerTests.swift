@@ -20,10 +20,17 @@ struct SequencerTests {
         "\(name)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
+    /// A new grid: nothing to rebuild, so the sequencer may accept edits at once.
+    static func newGrid(_ name: String, redis: RedisClient) async throws -> String {
+        let grid = uniqueGrid(name)
+        _ = try await redis.command(["SET", GridRebuilder.readyKey(grid), "1"])
+        return grid
+    }
+
     @Test func twoConnectionsRacingOnOneCellGiveExactlyOneWinnerPerBaseVersion() async throws {
         let alice = try RedisTestSupport.makeClient(poolSize: 2)
         let bob = try RedisTestSupport.makeClient(poolSize: 2)
-        let grid = Self.uniqueGrid("race")
+        let grid = try await Self.newGrid("race", redis: alice)
         let aliceSequencer = Sequencer(redis: alice)
         let bobSequencer = Sequencer(redis: bob)
         var base = Version.zero
@@ -57,7 +64,7 @@ struct SequencerTests {
     @Test func aResentOpIsAnsweredWithItsOriginalOutcomeAndWritesNothing() async throws {
         let redis = try RedisTestSupport.makeClient()
         let sequencer = Sequencer(redis: redis)
-        let grid = Self.uniqueGrid("dup")
+        let grid = try await Self.newGrid("dup", redis: redis)
         let keys = RedisKeys(grid: grid)
         let first = try await sequencer.submit(Self.submission(grid: grid, op: "op-1", value: "one", base: .zero, user: "u"))
         let lost = try await sequencer.submit(Self.submission(grid: grid, op: "op-2", value: "two", base: .zero, user: "v"))
@@ -74,7 +81,7 @@ struct SequencerTests {
     @Test func aWriteOnTheCurrentVersionResolvesTheContestedMark() async throws {
         let redis = try RedisTestSupport.makeClient()
         let sequencer = Sequencer(redis: redis)
-        let grid = Self.uniqueGrid("resolve")
+        let grid = try await Self.newGrid("resolve", redis: redis)
         let keys = RedisKeys(grid: grid)
         let won = try await sequencer.submit(Self.submission(grid: grid, op: "w", value: "first", base: .zero, user: "u"))
         _ = try await sequencer.submit(Self.submission(grid: grid, op: "l", value: "second", base: .zero, user: "v"))

@@ -52,7 +52,8 @@ struct GridModelTests {
 
     @Test func setStoresValueVersionUserAndTime() throws {
         var model = GridModel()
-        #expect(model.apply(setEvent(5, "A1", "hello")))
+        let applied = model.apply(setEvent(5, "A1", "hello"))
+        #expect(applied)
         let cell = try #require(model.cells["A1"])
         #expect(cell == CellState(value: "hello", version: v(5), user: "ann", at: 50))
         #expect(model.value(at: "A1") == "hello")
@@ -173,7 +174,8 @@ struct GridModelTests {
         var model = GridModel()
         model.apply(setEvent(1, "A1", "x"))
         let before = model
-        #expect(model.apply(sessionEvent(2, .sessionOpen)))
+        let applied = model.apply(sessionEvent(2, .sessionOpen))
+        #expect(applied)
         #expect(model.version == v(2))
         #expect(model.cells == before.cells)
         #expect(model.contested == before.contested)
@@ -181,7 +183,8 @@ struct GridModelTests {
 
     @Test func unknownKindsAdvanceVersionOnly() {
         var model = GridModel()
-        #expect(model.apply(GridEvent(id: v(1), kind: "future.kind", cell: "A1", value: "x", at: 1)))
+        let applied = model.apply(GridEvent(id: v(1), kind: "future.kind", cell: "A1", value: "x", at: 1))
+        #expect(applied)
         #expect(model.version == v(1))
         #expect(model.cells.isEmpty)
         #expect(model.contested.isEmpty)
@@ -189,17 +192,22 @@ struct GridModelTests {
 
     @Test func ignoresEventsAtTheCurrentVersion() {
         var model = GridModel()
-        #expect(model.apply(setEvent(5, "A1", "first")))
-        #expect(!model.apply(GridEvent(id: v(5), kind: .set, cell: "A1", value: "again", at: 0)))
+        let applied = model.apply(setEvent(5, "A1", "first"))
+        #expect(applied)
+        let applied2 = model.apply(GridEvent(id: v(5), kind: .set, cell: "A1", value: "again", at: 0))
+        #expect(!applied2)
         #expect(model.value(at: "A1") == "first")
     }
 
     @Test func ignoresEventsBelowTheCurrentVersion() {
         var model = GridModel()
         model.apply(setEvent(5, "A1", "new"))
-        #expect(!model.apply(setEvent(4, "A1", "old")))
-        #expect(!model.apply(setEvent(3, "B1", "other cell")))
-        #expect(!model.apply(conflictEvent(2, "A1")))
+        let applied = model.apply(setEvent(4, "A1", "old"))
+        #expect(!applied)
+        let applied2 = model.apply(setEvent(3, "B1", "other cell"))
+        #expect(!applied2)
+        let applied3 = model.apply(conflictEvent(2, "A1"))
+        #expect(!applied3)
         #expect(model.values == ["A1": "new"])
         #expect(model.contested.isEmpty)
         #expect(model.version == v(5))
@@ -207,15 +215,18 @@ struct GridModelTests {
 
     @Test func ignoresVersionZeroEvents() {
         var model = GridModel()
-        #expect(!model.apply(GridEvent(id: .zero, kind: .set, cell: "A1", value: "x", at: 0)))
+        let applied = model.apply(GridEvent(id: .zero, kind: .set, cell: "A1", value: "x", at: 0))
+        #expect(!applied)
         #expect(model == GridModel())
     }
 
     @Test func comparesSequenceWithinTheSameMillisecond() {
         var model = GridModel()
         model.apply(GridEvent(id: v(5, 1), kind: .set, cell: "A1", value: "a", at: 0))
-        #expect(model.apply(GridEvent(id: v(5, 2), kind: .set, cell: "A1", value: "b", at: 0)))
-        #expect(!model.apply(GridEvent(id: v(5, 0), kind: .set, cell: "A1", value: "c", at: 0)))
+        let applied = model.apply(GridEvent(id: v(5, 2), kind: .set, cell: "A1", value: "b", at: 0))
+        #expect(applied)
+        let applied2 = model.apply(GridEvent(id: v(5, 0), kind: .set, cell: "A1", value: "c", at: 0))
+        #expect(!applied2)
         #expect(model.value(at: "A1") == "b")
     }
 
@@ -223,13 +234,19 @@ struct GridModelTests {
         var once = GridModel()
         for event in sampleLog { once.apply(event) }
         var twice = once
-        for event in sampleLog { #expect(!twice.apply(event)) }
+        for event in sampleLog {
+            let applied = twice.apply(event)
+            #expect(!applied)
+        }
         #expect(twice == once)
     }
 
     @Test func sampleLogGivesTheExpectedGrid() {
         var model = GridModel()
-        for event in sampleLog { #expect(model.apply(event)) }
+        for event in sampleLog {
+            let applied = model.apply(event)
+            #expect(applied)
+        }
         #expect(model.values == ["A1": "uno", "C3": "three"])
         #expect(model.value(at: "B2") == nil)
         #expect(model.baseVersion(of: "B2") == v(6))

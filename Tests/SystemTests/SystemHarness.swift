@@ -67,17 +67,20 @@ final class ServerProcess: Sendable {
     let id: String
     let port: Int
     let logFile: URL
+    let spoolFile: URL
     private let process: Process
 
     init(id: String, directory: URL, extraArguments: [String] = []) throws {
         self.id = id
         self.port = SystemHarness.freePort()
         self.logFile = directory.appendingPathComponent("\(id).log")
+        self.spoolFile = directory.appendingPathComponent("spool/\(id).jsonl")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
         process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-server")
         process.arguments = [
             "--port", String(port), "--server-id", id, "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
+            "--spool-dir", directory.appendingPathComponent("spool").path,
         ] + extraArguments
         let log = try FileHandle(forWritingTo: logFile)
         process.standardOutput = log
@@ -99,6 +102,11 @@ final class ServerProcess: Sendable {
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Session records waiting in this server's spool.
+    var spoolDepth: Int {
+        ((try? String(contentsOf: spoolFile, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
 
     func kill(signal: Int32 = SIGKILL) {
         if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
@@ -189,4 +197,31 @@ final class HeadlessClient: Sendable {
 struct HarnessError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+extension SystemHarness {
+    /// Runs `scripts/services ARGS` (kill or start Redis / MariaDB by pid).
+    ///
+    /// Not Foundation's `Process`: on Linux it learns of the exit through a descriptor the child
+    /// inherits, and a daemon started by `start redis` inherits it too, so the exit is never seen.
+    static func services(_ arguments: String...) async throws {
+        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec scripts/services \"$@\" >/dev/null 2>&1", repositoryRoot().path] + arguments
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, cArguments, cEnvironment) == 0 else {
+            throw HarnessError(message: "cannot run scripts/services")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) != pid { try await Task.sleep(for: .milliseconds(50)) }
+        guard status == 0 else { throw HarnessError(message: "scripts/services \(arguments.joined(separator: " ")) failed (\(status))") }
+    }
+
+    static var stateDirectory: URL {
+        environment["GRID_STATE_DIR"].map { URL(fileURLWithPath: $0) } ?? repositoryRoot().appendingPathComponent(".state")
+    }
 }

@@ -88,11 +88,28 @@ public actor GridHub {
                 }
                 deliver(reply)
             } catch {
+                if Task.isCancelled { break }
                 failures += 1
-                if failures == 1 { logger.warning("grid tail lost Redis", metadata: ["error": "\(error)"]) }
+                if failures == 1 {
+                    logger.warning("grid tail lost Redis; ending this grid's sessions", metadata: ["error": "\(error)"])
+                    endAllSessions(because: error)
+                }
                 try? await Task.sleep(for: .milliseconds(min(1000, 50 * failures)))
             }
         }
+    }
+
+    /// Without Redis no session can see or make edits: every local session ends with an error
+    /// that tells the client to reconnect (it keeps and resends its unsaved edits).
+    private func endAllSessions(because error: any Error) {
+        let reason = "Redis unavailable: \(GridSession.describe(error))"
+        let frame = codec.encode(ServerMessage.error(.init(code: .redisUnavailable, message:
+            "the server lost Redis (\(GridSession.describe(error))); your unsaved edits are kept and will be resent after reconnecting")))
+        for subscriber in subscribers.values {
+            subscriber.outbox.send(frame)
+            subscriber.outbox.finish(reason: reason)
+        }
+        subscribers.removeAll()
     }
 
     private func deliver(_ reply: RedisValue) {

@@ -6,6 +6,7 @@ public final class SessionOutbox: Sendable {
     public let frames: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
     private let overflowed = Atomic<Bool>(false)
+    private let reason = Mutex<String?>(nil)
 
     public init(limit: Int) {
         (frames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(limit))
@@ -30,8 +31,15 @@ public final class SessionOutbox: Sendable {
         }
     }
 
-    /// No more frames; the writer sends what is queued and ends.
-    public func finish() {
+    /// No more frames; the writer sends what is queued and ends. `reason`, if given, is why the
+    /// server ended the session, recorded as its error.
+    public func finish(reason: String? = nil) {
+        if let reason { self.reason.withLock { $0 = $0 ?? reason } }
         continuation.finish()
+    }
+
+    public var closeReason: String? {
+        if didOverflow { return "outbound queue overflow (client too slow)" }
+        return reason.withLock { $0 }
     }
 }

@@ -14,18 +14,21 @@ struct GridSession {
     var logger: Logger
 
     private var login: Login?
+    /// Why the server is ending this session, recorded as its error.
+    private var endReason: String?
     private let codec = WireCodec()
 
-    struct Login {
+    struct Login: Sendable {
         let session: String
         let user: String
         let grid: String
         let hub: GridHub
+        let openedAt: Int64
     }
 
-    init(services: ServerServices, logger: Logger) {
+    init(services: ServerServices, outbox: SessionOutbox, logger: Logger) {
         self.services = services
-        self.outbox = SessionOutbox(limit: services.configuration.limits.outboundQueueFrames)
+        self.outbox = outbox
         self.logger = logger
     }
 
@@ -46,7 +49,16 @@ struct GridSession {
         if outbox.didOverflow {
             logger.warning("client too slow; dropped", metadata: ["session": "\(login?.session ?? "-")"])
         }
-        await close(error: outbox.didOverflow ? "outbound queue overflow (client too slow)" : nil)
+        if let login {
+            self.login = nil
+            // The reader may have been cancelled; recording the end must still run to completion.
+            let services = self.services
+            let logger = self.logger
+            let error = endReason ?? outbox.closeReason
+            await Task.detached {
+                await Self.close(login, error: error, services: services, logger: logger)
+            }.value
+        }
         outbox.finish()
     }
 
@@ -78,7 +90,7 @@ struct GridSession {
         }
     }
 
-    private func handle(_ message: ClientMessage, login: Login) async -> Bool {
+    private mutating func handle(_ message: ClientMessage, login: Login) async -> Bool {
         switch message {
         case .set(let edit):
             return await submit(edit, kind: .set, login: login)
@@ -104,7 +116,7 @@ struct GridSession {
             return true
         case .history(let request):
             guard (1...services.configuration.limits.maxHistoryPage).contains(request.limit) else {
-                send(ProtocolError(.badField, "'limit' must be between 1 and \(services.configuration.limits.maxHistoryPage)"))
+                send(ProtocolError(.badField, "'limit' must be between 1 and \(services.configuration.limits.maxHistoryPage)"), request: request.id)
                 return true
             }
             do {
@@ -113,7 +125,7 @@ struct GridSession {
                 )
                 outbox.send(codec.encode(ServerMessage.history(page)))
             } catch {
-                send(ProtocolError(.historyUnavailable, "history could not be loaded (\(Self.describe(error))); try again shortly"))
+                send(ProtocolError(.historyUnavailable, "history could not be loaded (\(Self.describe(error))); try again shortly"), request: request.id)
             }
             return true
         case .hello, .ping:
@@ -121,7 +133,7 @@ struct GridSession {
         }
     }
 
-    private func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
+    private mutating func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
         guard let cell = CellAddress(edit.cell) else {
             send(ProtocolError(.badCell, "'\(edit.cell.prefix(16))' is not a cell between A1 and XFD1048576"), op: edit.op)
             return true
@@ -145,7 +157,14 @@ struct GridSession {
             user: login.user, session: login.session, server: services.configuration.serverID, at: WallClock.nowMilliseconds()
         )
         do {
-            let result = try await services.sequencer.submit(submission)
+            let result: Sequencer.Result
+            do {
+                result = try await services.sequencer.submit(submission)
+            } catch is GridNotReady {
+                // Redis came back without this grid: rebuild it from MySQL, then decide the edit.
+                try await services.rebuilder.ensure(grid: login.grid)
+                result = try await services.sequencer.submit(submission)
+            }
             switch result.outcome {
             case .accepted(let version):
                 outbox.send(codec.encode(ServerMessage.ack(.init(op: edit.op, cell: cell.description, version: version))))
@@ -178,9 +197,14 @@ struct GridSession {
         logger[metadataKey: "session"] = "\(session)"
         logger[metadataKey: "user"] = "\(hello.user)"
         logger[metadataKey: "grid"] = "\(hello.grid)"
+        let openedAt = WallClock.nowMilliseconds()
         do {
             try await services.store.ping()
         } catch {
+            await services.recorder.recordDirect(SessionRecord(
+                session: session, grid: hello.grid, user: hello.user, server: server, status: .error, openedAt: openedAt,
+                endedAt: WallClock.nowMilliseconds(), error: "login refused: Redis unavailable"
+            ))
             send(ProtocolError(.redisUnavailable, "the server cannot reach Redis, so no edits can be ordered; try again shortly"))
             return false
         }
@@ -195,12 +219,19 @@ struct GridSession {
             return false
         }
         do {
+            try await services.rebuilder.ensure(grid: hello.grid)
+        } catch {
+            logger.warning("grid state could not be verified", metadata: ["error": "\(error)"])
+            send(ProtocolError(.gridUnavailable, "the grid's saved state could not be loaded (\(Self.describe(error))); try again shortly"))
+            return false
+        }
+        do {
             let hub = try await services.hubs.hub(for: hello.grid)
             try await services.store.registerGrid(hello.grid)
             let presence = UserPresence(session: session, user: hello.user, server: server, at: WallClock.nowMilliseconds())
             try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
             await hub.subscribe(session: session, outbox: outbox)
-            login = Login(session: session, user: hello.user, grid: hello.grid, hub: hub)
+            login = Login(session: session, user: hello.user, grid: hello.grid, hub: hub, openedAt: openedAt)
             try await services.store.setPresence(grid: hello.grid, presence)
             let snapshot = try await services.store.snapshot(grid: hello.grid)
             let welcome = ServerMessage.Welcome(
@@ -218,31 +249,25 @@ struct GridSession {
 
     /// Redis is the order of events: without it the session cannot go on. The client keeps its
     /// unacknowledged edits and resends them after reconnecting.
-    private func redisFailed(_ error: any Error) -> Bool {
+    private mutating func redisFailed(_ error: any Error) -> Bool {
         logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
+        endReason = "Redis unavailable: \(Self.describe(error))"
         send(ProtocolError(.redisUnavailable, "the server lost Redis (\(Self.describe(error))); your unsaved edits are kept and will be resent after reconnecting"))
         return false
     }
 
-    private mutating func close(error: String?) async {
-        guard let login else { return }
-        self.login = nil
+    private static func close(_ login: Login, error: String?, services: ServerServices, logger: Logger) async {
         await login.hub.unsubscribe(session: login.session)
-        let server = services.configuration.serverID
-        do {
-            try await services.store.removePresence(grid: login.grid, session: login.session)
-            try await services.store.appendSessionEvent(
-                grid: login.grid, kind: error == nil ? .sessionClose : .sessionError, session: login.session,
-                user: login.user, server: server, error: error
-            )
-            logger.info("session closed")
-        } catch {
-            logger.warning("session close not recorded in Redis", metadata: ["error": "\(error)"])
-        }
+        try? await services.store.removePresence(grid: login.grid, session: login.session)
+        await services.recorder.recordEnd(
+            session: login.session, grid: login.grid, user: login.user, server: services.configuration.serverID,
+            openedAt: login.openedAt, error: error
+        )
+        logger.info("session ended", metadata: ["error": "\(error ?? "none")"])
     }
 
-    private func send(_ error: ProtocolError, op: String? = nil) {
-        outbox.send(codec.encode(ServerMessage.error(.init(error, op: op))))
+    private func send(_ error: ProtocolError, op: String? = nil, request: String? = nil) {
+        outbox.send(codec.encode(ServerMessage.error(.init(error, op: op, request: request))))
     }
 
     static func describe(_ error: any Error) -> String {

@@ -83,32 +83,9 @@ public enum EventWriter {
         }
     }
 
-    /// A session row moves open → closed or error; an error is final, and a late `open` never
-    /// reopens a finished session.
     private static func upsertSessions(_ events: [GridEvent], grid: String, on connection: MySQLConnection) throws {
-        for event in events where event.kind.isSession {
-            guard let session = event.session else { continue }
-            let status: String
-            switch event.kind {
-            case .sessionOpen: status = "open"
-            case .sessionClose: status = "closed"
-            default: status = "error"
-            }
-            try connection.execute(
-                """
-                INSERT INTO sessions (id, grid, user_name, server, status, opened_at, closed_at, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE
-                  opened_at = COALESCE(opened_at, VALUES(opened_at)),
-                  closed_at = COALESCE(closed_at, VALUES(closed_at)),
-                  error = COALESCE(error, VALUES(error)),
-                  status = CASE WHEN status = 'error' THEN 'error' WHEN VALUES(status) = 'open' THEN status ELSE VALUES(status) END
-                """,
-                [
-                    .text(session), .text(grid), .text(event.user ?? ""), .text(event.server ?? ""), .text(status),
-                    status == "open" ? .int(event.at) : .null, status == "open" ? .null : .int(event.at), text(event.error),
-                ]
-            )
+        for event in events {
+            try SessionRecord(event: event, grid: grid)?.upsert(on: connection)
         }
     }
 

@@ -3,12 +3,13 @@ public enum GridScripts {
     /// The sequencer: drops a duplicate op id, then applies the conflict rule (first committed
     /// write wins) and appends either the write or a conflict event to the log.
     ///
-    /// KEYS: log, cells, ops, contested, first.
+    /// KEYS: log, cells, ops, contested, first, ready.
     /// ARGV: op, kind (set|clear|resolve), cell, value, base, user, session, server, now-ms.
-    /// Returns {"dup"|"new", outcome}; outcome is "a\t<id>" for an accepted op, or
+    /// Returns {"notready", ""} while the grid's state is not (re)built, else {"dup"|"new", outcome}; outcome is "a\t<id>" for an accepted op, or
     /// "c\t<id>\t<winner version>\t<winner at>\t<winner user>\t<winner kind s|c>\t<winner value>".
     public static let sequence = RedisScript(
         """
+        if redis.call('EXISTS', KEYS[6]) == 0 then return {'notready', ''} end
         local done = redis.call('HGET', KEYS[3], ARGV[1])
         if done then return {'dup', done} end
         local ver, at, by, kind, val = '0-0', '0', '', 'c', ''
@@ -101,6 +102,25 @@ public enum GridScripts {
           return 1
         end
         return 0
+        """
+    )
+
+    /// Ends a session on behalf of a server that cannot: removes its presence and logs
+    /// `session.error`, once, even if several servers try at the same moment.
+    /// KEYS: presence, log, first, ephemeral. ARGV: session, reason, now-ms.
+    /// Returns 1 if this call failed the session, 0 if it was already gone.
+    public static let failSession = RedisScript(
+        """
+        local p = redis.call('HGET', KEYS[1], ARGV[1])
+        if not p then return 0 end
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        local ok, info = pcall(cjson.decode, p)
+        local user, server = '', ''
+        if ok and type(info) == 'table' then user = info.user or ''; server = info.server or '' end
+        local id = redis.call('XADD', KEYS[2], '*', 'k', 'session.error', 's', ARGV[1], 'u', user, 'srv', server, 't', ARGV[3], 'err', ARGV[2])
+        redis.call('SET', KEYS[3], id, 'NX')
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'left', ARGV[1])
+        return 1
         """
     )
 }

@@ -36,12 +36,13 @@ public struct Sequencer: Sendable {
         }
         let reply = try await GridScripts.sequence.run(
             redis,
-            keys: [keys.log, keys.cells, keys.ops, keys.contested, keys.first],
+            keys: [keys.log, keys.cells, keys.ops, keys.contested, keys.first, GridRebuilder.readyKey(submission.grid)],
             args: [
                 submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
                 submission.user, submission.session, submission.server, String(submission.at),
             ]
         )
+        if reply.array?.first?.string == "notready" { throw GridNotReady(grid: submission.grid) }
         guard let parts = reply.array, parts.count == 2, let tag = parts[0].string, let record = parts[1].string,
             let outcome = SequencerOutcome(record: record)
         else {
@@ -49,4 +50,10 @@ public struct Sequencer: Sendable {
         }
         return Result(outcome: outcome, duplicate: tag == "dup")
     }
+}
+
+/// The grid's state is not in Redis yet (Redis came back empty): it must be rebuilt first.
+public struct GridNotReady: Error, CustomStringConvertible {
+    public let grid: String
+    public var description: String { "grid \(grid) is being rebuilt from MySQL" }
 }

@@ -20,19 +20,42 @@ public enum GridServer {
             }
         }
         try await migrate(mysql, logger: logger)
-        let services = ServerServices(configuration: configuration, redis: redis, mysql: mysql, logger: logger)
+        let services = try ServerServices(configuration: configuration, redis: redis, mysql: mysql, logger: logger)
+        await startUp(services, logger: logger)
         let app = buildApplication(services: services, logger: logger)
         let persister = Persister(
             redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister, logger: logger
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: services.hubs), .init(service: persister)],
+                services: [
+                    .init(service: app), .init(service: services.hubs), .init(service: persister),
+                    .init(service: HeartbeatService(
+                        serverID: configuration.serverID, redis: redis, reaper: services.reaper,
+                        interval: configuration.heartbeatInterval, ttlMilliseconds: configuration.heartbeatTTLMilliseconds, logger: logger
+                    )),
+                    .init(service: SpoolDrainer(spool: services.spool, mysql: mysql, logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
+    }
+
+    /// Before accepting clients: announce this server as alive (so no other server reaps its new
+    /// sessions), and end the sessions an earlier run with the same id left behind.
+    static func startUp(_ services: ServerServices, logger: Logger) async {
+        let id = services.configuration.serverID
+        do {
+            _ = try await services.redis.command([
+                "SET", SessionReaper.heartbeatKey(id), "alive", "PX", String(services.configuration.heartbeatTTLMilliseconds),
+            ])
+            let ended = try await services.reaper.failSessions(ofServer: id, reason: "server \(id) restarted")
+            if ended > 0 { logger.warning("ended sessions left by an earlier run of this server", metadata: ["sessions": "\(ended)"]) }
+        } catch {
+            logger.warning("start-up session cleanup skipped; Redis unreachable", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Applies migrations, waiting for MySQL if it is not up yet: a server may start first.
@@ -61,17 +84,23 @@ public enum GridServer {
             )
         }
         router.ws("/ws") { inbound, outbound, context in
-            var session = GridSession(services: services, logger: context.logger)
+            let outbox = SessionOutbox(limit: services.configuration.limits.outboundQueueFrames)
+            let logger = context.logger
+            // Whichever ends first ends the connection: the client leaving (the reader), or the
+            // server ending the session (the outbox finishes and the writer drains it).
             try await withThrowingTaskGroup(of: Void.self) { group in
-                let outbox = session.outbox
                 group.addTask {
                     for await frame in outbox.frames {
                         if outbox.didOverflow { break }
                         try await outbound.write(.text(frame))
                     }
                 }
-                await session.run(inbound: inbound)
-                try await group.waitForAll()
+                group.addTask {
+                    var session = GridSession(services: services, outbox: outbox, logger: logger)
+                    await session.run(inbound: inbound)
+                }
+                _ = try await group.next()
+                group.cancelAll()
             }
         }
         var wsLogger = logger

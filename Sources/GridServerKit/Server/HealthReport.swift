@@ -6,6 +6,10 @@ struct HealthReport: Codable, Sendable {
     var server: String
     var redis: String
     var mysql: String
+    /// Session records waiting in the local spool for MySQL.
+    var spoolDepth: Int
+    /// How far MySQL trails the newest log entry, in milliseconds, over all grids (nil if unknown).
+    var persisterLagMilliseconds: Int64?
     var ok: Bool
 
     static func check(_ services: ServerServices) async -> HealthReport {
@@ -26,7 +30,24 @@ struct HealthReport: Codable, Sendable {
             }
         }()
         let (redisState, mysqlState) = await (redis, mysql)
-        return HealthReport(server: services.configuration.serverID, redis: redisState, mysql: mysqlState, ok: redisState == "ok" && mysqlState == "ok")
+        let lag = redisState == "ok" ? try? await persisterLag(services) : nil
+        return HealthReport(
+            server: services.configuration.serverID, redis: redisState, mysql: mysqlState, spoolDepth: services.spool.depth,
+            persisterLagMilliseconds: lag, ok: redisState == "ok" && mysqlState == "ok"
+        )
+    }
+
+    static func persisterLag(_ services: ServerServices) async throws -> Int64 {
+        let grids = try await services.redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) ?? []
+        var lag: Int64 = 0
+        for grid in grids {
+            let keys = RedisKeys(grid: grid)
+            let replies = try await services.redis.pipeline([["XREVRANGE", keys.log, "+", "-", "COUNT", "1"], ["GET", keys.durable]])
+            guard let newest = replies[0].array?.first?.array?.first?.string.flatMap({ Version($0) }) else { continue }
+            let durable = replies[1].string.flatMap { Version($0) } ?? .zero
+            if newest > durable { lag = max(lag, Int64(newest.milliseconds) - Int64(durable.milliseconds)) }
+        }
+        return lag
     }
 
     var json: String {

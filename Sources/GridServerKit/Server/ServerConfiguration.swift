@@ -5,6 +5,11 @@ public struct ServerConfiguration: Sendable {
     public var serverID = "grid-1"
     public var redisURL = "redis://127.0.0.1:16379"
     public var mysqlURL = "mysql://root@127.0.0.1:13306/collabgrid"
+    /// Where session records wait when neither Redis nor MySQL can take them.
+    public var spoolDirectory = ".grid-spool"
+    /// How often this server renews its heartbeat, and how long it lives without renewal.
+    public var heartbeatInterval: Duration = .seconds(1)
+    public var heartbeatTTLMilliseconds = 5000
     public var limits = Limits()
     public var persister = PersisterConfiguration()
 

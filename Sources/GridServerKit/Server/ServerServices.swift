@@ -11,8 +11,12 @@ public struct ServerServices: Sendable {
     public let sequencer: Sequencer
     public let hubs: GridHubs
     public let history: HistoryReader
+    public let spool: Spool
+    public let recorder: SessionRecorder
+    public let reaper: SessionReaper
+    public let rebuilder: GridRebuilder
 
-    public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) {
+    public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) throws {
         self.configuration = configuration
         self.redis = redis
         self.mysql = mysql
@@ -20,5 +24,9 @@ public struct ServerServices: Sendable {
         self.sequencer = Sequencer(redis: redis)
         self.hubs = GridHubs(redis: redis, logger: logger)
         self.history = HistoryReader(redis: redis, mysql: mysql)
+        self.spool = try Spool(directory: configuration.spoolDirectory, serverID: configuration.serverID)
+        self.recorder = SessionRecorder(store: store, mysql: mysql, spool: spool, logger: logger)
+        self.reaper = SessionReaper(redis: redis, mysql: mysql, logger: logger)
+        self.rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
     }
 }

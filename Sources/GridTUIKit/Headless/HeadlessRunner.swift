@@ -129,6 +129,15 @@ public struct HeadlessRunner: Sendable {
             }
         case .sync(let timeout):
             try await sync(client, timeout: .milliseconds(timeout))
+        case .settle(let timeout):
+            let deadline = ContinuousClock.now + .milliseconds(timeout)
+            while await !client.state.saveState.isDurable {
+                guard ContinuousClock.now < deadline else {
+                    let save = await client.state.saveState
+                    throw Failure(message: "settle: timed out after \(timeout) ms; \(save.pending) edits unanswered, \(save.acked) not yet in MySQL", exitCode: 1)
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
         case .echo(let text):
             output.line(text)
         case .quit:
@@ -136,20 +145,27 @@ public struct HeadlessRunner: Sendable {
         }
     }
 
+    /// Waits until logged in, every own edit is answered, and the model has caught up with the
+    /// newest log entry as of now. Survives reconnects: it retries until the deadline.
     private func sync(_ client: GridClient, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
-        func check() throws {
-            guard ContinuousClock.now < deadline else { throw Failure(message: "sync: timed out after \(timeout)", exitCode: 1) }
+        var lastError = "timed out"
+        while ContinuousClock.now < deadline {
+            if await client.state.loggedIn, await client.state.saveState.pending == 0 {
+                do {
+                    let newest = try await client.history(limit: 1).entries.last?.id ?? .zero
+                    while ContinuousClock.now < deadline, await client.state.loggedIn {
+                        if await client.state.model.version >= newest { return }
+                        try await Task.sleep(for: .milliseconds(2))
+                    }
+                } catch let error as ProtocolError {
+                    lastError = error.description
+                }
+            }
+            try await Task.sleep(for: .milliseconds(5))
         }
-        while await client.state.saveState.pending > 0 {
-            try check()
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        let newest = try await client.history(limit: 1).entries.last?.id ?? .zero
-        while await client.state.model.version < newest {
-            try check()
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        let save = await client.state.saveState
+        throw Failure(message: "sync: not in step after \(timeout) (\(lastError); \(save.pending) edits unanswered)", exitCode: 1)
     }
 
     static func quoted(_ value: String?) -> String {

@@ -13,6 +13,8 @@ public enum ScriptCommand: Hashable, Sendable {
     case history(count: Int)
     /// Waits until every own edit is answered and this client has seen the whole log as of now.
     case sync(timeoutMilliseconds: Int)
+    /// Waits until every own edit is stored in MySQL (the durable watermark passed it).
+    case settle(timeoutMilliseconds: Int)
     case echo(String)
     case quit
 
@@ -62,10 +64,11 @@ public enum ScriptCommand: Hashable, Sendable {
         case "users": return .users
         case "history": return .history(count: try number(1, "a count"))
         case "sync": return .sync(timeoutMilliseconds: words.count > 1 ? try number(1, "milliseconds") : defaultWaitMilliseconds)
+        case "settle": return .settle(timeoutMilliseconds: words.count > 1 ? try number(1, "milliseconds") : defaultWaitMilliseconds)
         case "echo": return .echo(rest(after: 1))
         case "quit": return .quit
         default:
-            throw ProtocolError(.unknownType, "unknown command '\(name)'; commands: set clear resolve sleep wait expect dump users history sync echo quit")
+            throw ProtocolError(.unknownType, "unknown command '\(name)'; commands: set clear resolve sleep wait expect dump users history sync settle echo quit")
         }
     }
 }

@@ -31,10 +31,12 @@ public struct ClientState: Sendable {
 
     /// Creates an edit against the version this client sees and remembers it. Returns the frame
     /// to send, or nil when the edit waits behind an unanswered edit of the same cell.
-    public mutating func makeEdit(_ kind: PendingEdit.Kind, cell: String, value: String? = nil) -> (op: String, frame: ClientMessage?) {
+    /// `base` overrides the version the edit names: an undo names the version its own earlier
+    /// write got, so that a write someone made since makes it a conflict instead of erasing it.
+    public mutating func makeEdit(_ kind: PendingEdit.Kind, cell: String, value: String? = nil, base: Version? = nil) -> (op: String, frame: ClientMessage?) {
         let op = "\(clientID)-\(nextOp)"
         nextOp += 1
-        var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: model.baseVersion(of: cell))
+        var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: base ?? model.baseVersion(of: cell))
         edit.isQueued = edits.contains { $0.cell == cell && $0.ackedVersion == nil }
         edits.append(edit)
         return (op, edit.isQueued ? nil : edit.message)

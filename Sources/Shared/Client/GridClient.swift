@@ -79,9 +79,21 @@ public actor GridClient {
         send(state.makeEdit(.set, cell: cell, value: value))
     }
 
+    /// Like `set(_:_:)`, naming `base` (nil: the version this client sees) as the version written over.
+    @discardableResult
+    public func set(_ cell: String, _ value: String, base: Version?) -> String {
+        send(state.makeEdit(.set, cell: cell, value: value, base: base))
+    }
+
     @discardableResult
     public func clear(_ cell: String) -> String {
         send(state.makeEdit(.clear, cell: cell))
+    }
+
+    /// Like `clear(_:)`, naming `base` (nil: the version this client sees) as the version cleared.
+    @discardableResult
+    public func clear(_ cell: String, base: Version?) -> String {
+        send(state.makeEdit(.clear, cell: cell, base: base))
     }
 
     @discardableResult
@@ -162,8 +174,11 @@ public actor GridClient {
             for frame in state.resendFrames() { outbox?.yield(codec.encode(frame)) }
         case .history(let page):
             if let id = page.id, let waiter = historyWaiters.removeValue(forKey: id) { waiter.resume(returning: page) }
-        case .error(let error) where error.fatal:
-            outbox?.finish()
+        case .error(let error):
+            if let request = error.request, let waiter = historyWaiters.removeValue(forKey: request) {
+                waiter.resume(throwing: ProtocolError(error.code, error.message))
+            }
+            if error.fatal { outbox?.finish() }
         default:
             break
         }

@@ -37,10 +37,11 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     public static let mysqlUnavailable: ErrorCode = "mysql_unavailable"
     public static let serverShuttingDown: ErrorCode = "server_shutting_down"
     public static let slowConsumer: ErrorCode = "slow_consumer"
+    public static let gridUnavailable: ErrorCode = "grid_unavailable"
 
     private static let sessionEnding: Set<ErrorCode> = [
         .unsupportedProtocol, .badName, .loginTimeout, .redisUnavailable, .mysqlUnavailable,
-        .serverShuttingDown, .slowConsumer,
+        .serverShuttingDown, .slowConsumer, .gridUnavailable,
     ]
 
     public var endsSession: Bool { Self.sessionEnding.contains(self) }

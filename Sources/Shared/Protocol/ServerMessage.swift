@@ -111,14 +111,17 @@ public enum ServerMessage: Hashable, Sendable {
         public var fatal: Bool
         /// The op this error answers, if any.
         public var op: String?
-        public init(code: ErrorCode, message: String, fatal: Bool? = nil, op: String? = nil) {
+        /// The history request this error answers, if any.
+        public var request: String?
+        public init(code: ErrorCode, message: String, fatal: Bool? = nil, op: String? = nil, request: String? = nil) {
             self.code = code
             self.message = message
             self.fatal = fatal ?? code.endsSession
             self.op = op
+            self.request = request
         }
-        public init(_ error: ProtocolError, op: String? = nil) {
-            self.init(code: error.code, message: error.message, op: op)
+        public init(_ error: ProtocolError, op: String? = nil, request: String? = nil) {
+            self.init(code: error.code, message: error.message, op: op, request: request)
         }
     }
 

@@ -1,0 +1,17 @@
+import Shared
+
+/// Everything the app loop reacts to, from every source, in one ordered stream.
+enum AppEvent: Sendable {
+    case key(Key)
+    case client(GridClientUpdate)
+    case historyLoaded(ServerMessage.HistoryPage, before: Version?, after: Version?)
+    case historyFailed(String, before: Version?, after: Version?)
+    /// SIGINT or SIGTERM: quit cleanly.
+    case signal(Int32)
+    /// The clock, for countdowns and retries.
+    case tick
+    /// Time to draw a frame that was held back to keep to the frame rate.
+    case frame
+    /// Time to send a presence update that was held back by the throttle.
+    case presenceDue
+}

@@ -1,0 +1,18 @@
+/// The groups of the key table. `normal` keys work whatever has focus outside prompts and
+/// dialogs; `grid`, `users` and `history` only while that part has focus.
+public enum KeyMode: String, Hashable, Sendable, CaseIterable {
+    case grid, users, history, normal, editor, conflict, confirm, help
+
+    public var title: String {
+        switch self {
+        case .grid: "Grid"
+        case .users: "Users panel"
+        case .history: "History panel"
+        case .normal: "Anywhere"
+        case .editor: "Line editor (edit, go to, search)"
+        case .conflict: "Conflict dialog"
+        case .confirm: "Yes/no questions"
+        case .help: "This help"
+        }
+    }
+}

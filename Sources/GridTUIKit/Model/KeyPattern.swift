@@ -1,0 +1,23 @@
+/// The keys one binding matches: one key, or any printable character (typing into a prompt).
+public enum KeyPattern: Hashable, Sendable {
+    case key(Key)
+    case printable
+
+    public static func char(_ character: Character) -> KeyPattern { .key(.character(character)) }
+
+    public func matches(_ key: Key) -> Bool {
+        switch self {
+        case .key(let bound): return bound == key
+        case .printable:
+            guard case .character(let character) = key else { return false }
+            return !character.unicodeScalars.contains(where: Sanitizer.needsEscape)
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .key(let key): key.label
+        case .printable: "text"
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// Everything a key can do; the key table maps keys to these, `TUIModel.perform` does them.
+public enum TUIAction: Hashable, Sendable {
+    // Grid
+    case moveUp, moveDown, moveLeft, moveRight, pageUp, pageDown, firstColumn, lastColumn
+    case edit, editNew, clear, undo, narrowColumn, widenColumn
+    // Anywhere
+    case gotoCell, search, searchNext, focusNext, focusPrevious, toggleUsers, toggleHistory, help, quit, backToGrid
+    // Panels
+    case selectPrevious, selectNext, selectPageUp, selectPageDown, selectFirst, selectLast, jump
+    // Line editor
+    case editorLeft, editorRight, editorStart, editorEnd, editorBackspace, editorDelete, editorInsert, editorCommit, editorCancel
+    // Conflict dialog
+    case keepTheirs, writeMineAgain, editMine, decideLater
+    // Questions
+    case confirmYes, confirmNo
+    // Help
+    case helpUp, helpDown, helpPageUp, helpPageDown, closeHelp
+}

@@ -1,0 +1,12 @@
+import Shared
+
+/// What the model wants done after a key or a client update; the app loop performs it. The
+/// model itself does no I/O.
+public enum TUIEffect: Hashable, Sendable {
+    case send(TUIOutgoing)
+    /// Load one page of history: with `before`, the newest entries before it (nil: the newest of
+    /// all); with `after`, the oldest entries after it (filling a gap left by a reconnect).
+    case loadHistory(before: Version?, after: Version? = nil)
+    case bell
+    case quit
+}

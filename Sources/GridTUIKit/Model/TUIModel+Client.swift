@@ -1,0 +1,104 @@
+import Shared
+
+/// Updates from the client core: the connection's status and every server message.
+extension TUIModel {
+    /// Takes one update and the client core's state right after it.
+    public mutating func apply(_ update: GridClientUpdate, state newState: ClientState) -> [TUIEffect] {
+        let previous = state
+        state = newState
+        var effects: [TUIEffect] = []
+        switch update {
+        case .status(let newStatus):
+            effects += statusChanged(newStatus)
+        case .message(let message, _):
+            effects += received(message, previous: previous)
+        }
+        return finish(effects)
+    }
+
+    private mutating func statusChanged(_ newStatus: ConnectionStatus) -> [TUIEffect] {
+        status = newStatus
+        switch newStatus {
+        case .connecting:
+            fatalError = nil
+            return []
+        case .connected:
+            if failure?.isConnectionFailure == true { failure = nil }
+            return []
+        case .waiting(_, _, let reason):
+            return announce(fatalError.map(Self.failure(for:)) ?? Failure(.serverLost, "Lost the connection to the server: \(reason)."))
+        case .stopped(let reason):
+            guard let reason else { return [] }
+            if failure?.kind == .loginRefused { return [] }
+            return announce(Failure(.loginRefused, "The server refused this login and retrying will not help: \(reason)."))
+        }
+    }
+
+    private mutating func received(_ message: ServerMessage, previous: ClientState) -> [TUIEffect] {
+        switch message {
+        case .welcome:
+            // The server knows nothing of this session's presence yet; send it again.
+            sentPresence = nil
+            if let newest = history.entries.last {
+                // Events between the lost connection and this snapshot never arrived live.
+                history.loadingNewer = true
+                return [.loadHistory(before: nil, after: newest.id)]
+            }
+            return []
+        case .event(let event):
+            history.append(event)
+            return []
+        case .ack(let ack):
+            if let index = undo.firstIndex(where: { $0.op == ack.op }) { undo[index].version = ack.version }
+            return []
+        case .conflict(let conflict):
+            undo.removeAll { $0.op == conflict.op }
+            conflicts.append(conflict)
+            return [.bell]
+        case .error(let error):
+            if error.fatal {
+                fatalError = error
+                var failure = Self.failure(for: error)
+                if !previous.loggedIn && failure.kind == .serverLost {
+                    failure = Failure(.loginRefused, "The server refused the login (\(error.code)): \(error.message).")
+                }
+                return announce(failure)
+            }
+            if let op = error.op {
+                // The undo entry knows the cell even when the core already forgot the edit.
+                let cell = undo.first { $0.op == op }?.cell ?? previous.edits.first { $0.op == op }?.cell
+                undo.removeAll { $0.op == op }
+                let what = cell.map { "Your edit of \($0)" } ?? "Your edit"
+                failure = Failure(.editRejected, "\(what) was rejected (\(error.code)): \(error.message).")
+                return [.bell]
+            }
+            notice = Notice("Server: \(error.message) (\(error.code))", isError: true)
+            return []
+        case .presence, .durable, .history, .pong:
+            return []
+        }
+    }
+
+    /// Shows a failure; the bell rings when it is new, not on every retry of the same one.
+    private mutating func announce(_ newFailure: Failure) -> [TUIEffect] {
+        let isNew = failure?.kind != newFailure.kind
+        failure = newFailure
+        return isNew ? [.bell] : []
+    }
+
+    static func failure(for error: ServerMessage.ErrorFrame) -> Failure {
+        switch error.code {
+        case .redisUnavailable:
+            return Failure(.redisDown, "The server cannot reach Redis, so edits cannot be saved. Unsaved edits are kept and resent after reconnecting.")
+        case .mysqlUnavailable:
+            return Failure(.mysqlDown, "The server cannot reach MySQL, so the grid's history cannot be loaded and the login was refused.")
+        case .badName, .unsupportedProtocol, .loginTimeout:
+            return Failure(.loginRefused, "The server refused the login (\(error.code)): \(error.message).")
+        default:
+            if error.code.rawValue.hasPrefix("auth_") {
+                return Failure(.loginRefused, "The server refused the login (\(error.code)): \(error.message).")
+            }
+            return Failure(.serverLost, "The server ended the session (\(error.code)): \(error.message).")
+        }
+    }
+}

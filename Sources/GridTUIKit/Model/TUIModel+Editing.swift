@@ -1,0 +1,137 @@
+import Shared
+
+/// Changing cells: the line editor, clearing, and undo.
+extension TUIModel {
+    /// Opens the editor on the cursor's cell, asking first if someone else is editing it.
+    mutating func beginEdit(prefill: String) -> [TUIEffect] {
+        let cell = cursor.description
+        let editors = onlineUsers.filter { !isOwn($0) && $0.editing == cell }.map(\.user)
+        if !editors.isEmpty {
+            mode = .confirm(.editAnyway(cell: cell, editors: editors, prefill: prefill))
+            return []
+        }
+        openEditor(cell: cell, prefill: prefill, base: nil)
+        return []
+    }
+
+    mutating func openEditor(cell: String, prefill: String, base: Version?) {
+        mode = .edit(EditSession(cell: cell, editor: LineEditor(prefill), base: base))
+    }
+
+    /// Applies a change to whichever line editor is open.
+    mutating func changeEditor(_ change: (inout LineEditor) -> Void) {
+        switch mode {
+        case .edit(var session):
+            change(&session.editor)
+            mode = .edit(session)
+        case .goto(var editor):
+            change(&editor)
+            mode = .goto(editor)
+        case .search(var editor):
+            change(&editor)
+            mode = .search(editor)
+        default:
+            break
+        }
+    }
+
+    mutating func commitEditor() -> [TUIEffect] {
+        switch mode {
+        case .edit(let session):
+            mode = .normal
+            return write(session)
+        case .goto(let editor):
+            mode = .normal
+            let text = editor.text.trimmingSpaces
+            guard let address = CellAddress(text) else {
+                notice = Notice("'\(text)' is not a cell; give A1 to XFD1048576", isError: true)
+                return [.bell]
+            }
+            moveCursor(to: address)
+            return []
+        case .search(let editor):
+            mode = .normal
+            let text = editor.text
+            guard !text.isEmpty else { return [] }
+            searchText = text
+            return searchNext()
+        default:
+            return []
+        }
+    }
+
+    /// Sends what the editor holds: an empty text clears the cell; an unchanged one sends
+    /// nothing, unless the user chose to write it again after a conflict.
+    private mutating func write(_ session: EditSession) -> [TUIEffect] {
+        let current = state.model.value(at: session.cell)
+        let text = session.editor.text
+        if text.isEmpty {
+            guard current != nil || session.base != nil else { return [] }
+            remember(cell: session.cell, previous: current)
+            return [.send(.clear(cell: session.cell, base: session.base))]
+        }
+        guard text != current || session.base != nil else { return [] }
+        remember(cell: session.cell, previous: current)
+        return [.send(.set(cell: session.cell, value: text, base: session.base))]
+    }
+
+    mutating func clearCell() -> [TUIEffect] {
+        let cell = cursor.description
+        guard let current = state.model.value(at: cell) else { return [] }
+        remember(cell: cell, previous: current)
+        return [.send(.clear(cell: cell))]
+    }
+
+    private mutating func remember(cell: String, previous: String?) {
+        undo.append(UndoEntry(cell: cell, previous: previous))
+        if undo.count > Self.undoDepth { undo.removeFirst(undo.count - Self.undoDepth) }
+    }
+
+    /// Takes back the newest own edit with a new edit that writes the previous value back.
+    mutating func undoLast() -> [TUIEffect] {
+        guard let entry = undo.popLast() else {
+            notice = Notice("Nothing to undo")
+            return [.bell]
+        }
+        if let address = CellAddress(entry.cell) { moveCursor(to: address) }
+        if let previous = entry.previous {
+            notice = Notice("Undo: \(entry.cell) set back to \"\(previous)\"")
+            return [.send(.set(cell: entry.cell, value: previous, base: entry.version))]
+        }
+        notice = Notice("Undo: \(entry.cell) cleared again")
+        return [.send(.clear(cell: entry.cell, base: entry.version))]
+    }
+
+    /// The app reports the op id the client core gave an edit just sent, so that its ack can
+    /// tell undo which version the edit got.
+    public mutating func recordSent(op: String, for outgoing: TUIOutgoing) {
+        guard let cell = outgoing.writtenCell,
+            let index = undo.lastIndex(where: { $0.op == nil && $0.cell == cell })
+        else { return }
+        undo[index].op = op
+    }
+
+    /// Goes to the next cell after the cursor (row by row, wrapping) whose value contains the
+    /// search text, ignoring case.
+    mutating func searchNext() -> [TUIEffect] {
+        guard let text = searchText, !text.isEmpty else {
+            notice = Notice("No search yet; press / to search")
+            return [.bell]
+        }
+        let needle = text.lowercased()
+        var matches: [CellAddress] = []
+        for (cell, content) in state.model.cells {
+            guard let value = content.value, value.lowercased().contains(needle), let address = CellAddress(cell) else { continue }
+            matches.append(address)
+        }
+        guard let first = matches.min() else {
+            notice = Notice("No cell contains \"\(text)\"", isError: true)
+            return [.bell]
+        }
+        let next = matches.filter { $0 > cursor }.min() ?? first
+        moveCursor(to: next)
+        notice = Notice("Found \"\(text)\" in \(next) (\(matches.count) match\(matches.count == 1 ? "" : "es"); n for next)")
+        return []
+    }
+}
+

@@ -1,0 +1,108 @@
+/// Key dispatch: the key table picks the action, `perform` runs it. All key handling goes
+/// through here.
+extension TUIModel {
+    /// The modes whose bindings apply now, most specific first.
+    public var activeKeyModes: [KeyMode] {
+        if let prompt = mode.keyMode { return [prompt] }
+        switch focus {
+        case .grid: return [.grid, .normal]
+        case .users: return [.users, .normal]
+        case .history: return [.history, .normal]
+        }
+    }
+
+    public mutating func handle(_ key: Key) -> [TUIEffect] {
+        // The new size arrives through `resize(to:)`; the key only wakes the app.
+        if key == .resize { return finish([]) }
+        if case .normal = mode { notice = nil }
+        if failure?.kind == .editRejected { failure = nil }
+        guard let binding = KeyBindings.binding(for: key, in: activeKeyModes) else { return finish([]) }
+        return finish(perform(binding.action, key: key))
+    }
+
+    mutating func perform(_ action: TUIAction, key: Key) -> [TUIEffect] {
+        switch action {
+        case .moveUp: move(columns: 0, rows: -1)
+        case .moveDown: move(columns: 0, rows: 1)
+        case .moveLeft: move(columns: -1, rows: 0)
+        case .moveRight: move(columns: 1, rows: 0)
+        case .pageUp: move(columns: 0, rows: -max(1, gridGeometry.dataRows))
+        case .pageDown: move(columns: 0, rows: max(1, gridGeometry.dataRows))
+        case .firstColumn: moveToFirstColumn()
+        case .lastColumn: moveToLastUsedColumn()
+        case .edit: return beginEdit(prefill: state.model.value(at: cursor.description) ?? "")
+        case .editNew: return beginEdit(prefill: "")
+        case .clear: return clearCell()
+        case .undo: return undoLast()
+        case .narrowColumn: widths.change(column: cursor.column, by: -1)
+        case .widenColumn: widths.change(column: cursor.column, by: 1)
+        case .gotoCell: mode = .goto(LineEditor())
+        case .search: mode = .search(LineEditor())
+        case .searchNext: return searchNext()
+        case .focusNext: cycleFocus(forward: true)
+        case .focusPrevious: cycleFocus(forward: false)
+        case .toggleUsers: togglePanel(users: true)
+        case .toggleHistory: togglePanel(users: false)
+        case .help: mode = .help(scroll: 0)
+        case .quit: return quit()
+        case .backToGrid: focus = .grid
+        case .selectPrevious: moveSelection(by: -1)
+        case .selectNext: moveSelection(by: 1)
+        case .selectPageUp: moveSelection(by: -max(1, historyRows - 1))
+        case .selectPageDown: moveSelection(by: max(1, historyRows - 1))
+        case .selectFirst: history.selectOldest()
+        case .selectLast: history.selected = nil
+        case .jump: jumpToSelection()
+        case .editorLeft: changeEditor { $0.moveLeft() }
+        case .editorRight: changeEditor { $0.moveRight() }
+        case .editorStart: changeEditor { $0.moveToStart() }
+        case .editorEnd: changeEditor { $0.moveToEnd() }
+        case .editorBackspace: changeEditor { $0.backspace() }
+        case .editorDelete: changeEditor { $0.deleteForward() }
+        case .editorInsert:
+            if case .character(let character) = key { changeEditor { $0.insert(character) } }
+        case .editorCommit: return commitEditor()
+        case .editorCancel: mode = .normal
+        case .keepTheirs: return keepTheirs()
+        case .writeMineAgain: return writeMineAgain()
+        case .editMine: return editMine()
+        case .decideLater: decideLater()
+        case .confirmYes: return confirm(true)
+        case .confirmNo: return confirm(false)
+        case .helpUp: scrollHelp(by: -1)
+        case .helpDown: scrollHelp(by: 1)
+        case .helpPageUp: scrollHelp(by: -max(1, size.rows - 4))
+        case .helpPageDown: scrollHelp(by: max(1, size.rows - 4))
+        case .closeHelp: mode = .normal
+        }
+        return []
+    }
+
+    private mutating func quit() -> [TUIEffect] {
+        let pending = state.saveState.pending
+        if pending > 0 {
+            mode = .confirm(.quit(pending: pending))
+            return []
+        }
+        return [.quit]
+    }
+
+    private mutating func confirm(_ yes: Bool) -> [TUIEffect] {
+        guard case .confirm(let question) = mode else { return [] }
+        mode = .normal
+        guard yes else { return [] }
+        switch question {
+        case .quit:
+            return [.quit]
+        case .editAnyway(let cell, _, let prefill):
+            openEditor(cell: cell, prefill: prefill, base: nil)
+            return []
+        }
+    }
+
+    private mutating func scrollHelp(by delta: Int) {
+        guard case .help(let scroll) = mode else { return }
+        let last = max(0, KeyBindings.helpLines().count - 1)
+        mode = .help(scroll: min(last, max(0, scroll + delta)))
+    }
+}

@@ -1,0 +1,113 @@
+import Shared
+
+/// Everything the full-screen client shows, as a pure value. Keys (`handle`) and client updates
+/// (`apply`) change it and return effects for the app loop to perform; it does no I/O, so tests
+/// drive it with plain values. `Renderer` draws it.
+public struct TUIModel: Sendable {
+    public let user: String
+    public let grid: String
+    public let servers: [String]
+    public var options: TUIOptions
+
+    public internal(set) var size: TerminalSize
+    /// Wall-clock time (epoch ms), advanced by the app; countdowns and retries use it.
+    public internal(set) var now: Int64
+    /// The client core's state, as of the last update.
+    public internal(set) var state: ClientState
+    public internal(set) var status: ConnectionStatus
+
+    public internal(set) var cursor = CellAddress(column: 0, row: 0)!
+    /// The top-left cell shown.
+    public internal(set) var origin = CellAddress(column: 0, row: 0)!
+    public internal(set) var widths = ColumnWidths()
+    public internal(set) var focus: Focus = .grid
+    public internal(set) var showUsers = true
+    public internal(set) var showHistory = true
+    public internal(set) var mode: TUIMode = .normal
+
+    public internal(set) var history = HistoryLog()
+    public internal(set) var failure: Failure?
+    public internal(set) var notice: Notice?
+    /// Own edits that lost, waiting for the user's choice; the dialog shows the first.
+    public internal(set) var conflicts: [ServerMessage.Conflict] = []
+    public internal(set) var undo: [UndoEntry] = []
+    public internal(set) var searchText: String?
+    /// Index into `onlineUsers` while the users panel has focus.
+    public internal(set) var selectedUser = 0
+
+    /// The presence last sent, so that only changes are sent.
+    var sentPresence: ClientMessage.PresenceUpdate?
+    /// A session-ending error received during the current connection attempt, which names the
+    /// failure once the connection drops.
+    var fatalError: ServerMessage.ErrorFrame?
+
+    public static let undoDepth = 100
+
+    public init(
+        user: String, grid: String, servers: [String], options: TUIOptions = TUIOptions(),
+        size: TerminalSize = TerminalSize(rows: 24, columns: 80), now: Int64 = 0
+    ) {
+        self.user = user
+        self.grid = grid
+        self.servers = servers
+        self.options = options
+        self.size = size
+        self.now = now
+        self.state = ClientState(clientID: "tui")
+        self.status = .connecting(server: servers.first ?? "")
+    }
+
+    /// Everyone online, in a stable order: by name, then session.
+    public var onlineUsers: [UserPresence] {
+        state.users.values.sorted { ($0.user, $0.session) < ($1.user, $1.session) }
+    }
+
+    public func isOwn(_ presence: UserPresence) -> Bool {
+        presence.session == state.session
+    }
+
+    public var layout: ScreenLayout {
+        ScreenLayout.make(
+            size: size, bannerLines: bannerLines.count, showUsers: showUsers, showHistory: showHistory,
+            userCount: state.users.count
+        )
+    }
+
+    public var gridGeometry: GridGeometry {
+        GridGeometry(area: layout.grid, topRow: origin.row)
+    }
+
+    /// Rows of history entries the panel shows (its title row excluded).
+    var historyRows: Int { max(0, layout.history.height - 1) }
+
+    /// The terminal changed size.
+    public mutating func resize(to newSize: TerminalSize) {
+        size = newSize
+        keepCursorInView()
+    }
+
+    /// The clock moved; returns effects that were waiting for time to pass.
+    public mutating func tick(now: Int64) -> [TUIEffect] {
+        self.now = now
+        return finish([])
+    }
+
+    /// The common tail of every change: cursor in view, the conflict dialog when one waits,
+    /// history loading as needed, and presence when it changed.
+    mutating func finish(_ effects: [TUIEffect]) -> [TUIEffect] {
+        var effects = effects
+        keepCursorInView()
+        if case .normal = mode, !conflicts.isEmpty { mode = .conflict }
+        effects += historyLoads()
+        if let presence = presenceEffect() { effects.append(presence) }
+        return effects
+    }
+
+    private mutating func presenceEffect() -> TUIEffect? {
+        guard state.loggedIn else { return nil }
+        let wanted = ClientMessage.PresenceUpdate(cursor: cursor.description, editing: mode.editingCell)
+        guard wanted != sentPresence else { return nil }
+        sentPresence = wanted
+        return .send(.presence(cursor: wanted.cursor, editing: wanted.editing))
+    }
+}

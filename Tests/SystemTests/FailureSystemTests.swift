@@ -1,0 +1,224 @@
+import Foundation
+import MySQLClient
+import Testing
+
+/// One test per failure scenario of the seed's table: real processes killed with SIGKILL and
+/// restarted by pid, under live headless clients.
+@Suite(.serialized)
+struct FailureSystemTests {
+    static func grid(_ name: String) -> String { "\(name)-\(UUID().uuidString.prefix(6).lowercased())" }
+
+    @Test func aKilledServersClientReconnectsToAnotherServerResendsAndItsSessionIsMarkedError() async throws {
+        let directory = SystemHarness.temporaryDirectory("server-fails")
+        let grid = Self.grid("srvfail")
+        let serverA = try ServerProcess(id: "fa-\(UUID().uuidString.prefix(4))", directory: directory)
+        let serverB = try ServerProcess(id: "fb-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { serverA.kill(); serverB.kill() }
+        try await serverA.waitUntilListening()
+        try await serverB.waitUntilListening()
+        let mover = try HeadlessClient(user: "dora", grid: grid, servers: [serverA.url, serverB.url], directory: directory)
+        let watcher = try HeadlessClient(user: "eli", grid: grid, servers: [serverB.url], directory: directory)
+        mover.send("set A1 before\nsync\necho ready\n")
+        watcher.send("sync\necho ready\n")
+        try await mover.waitFor("ready")
+        try await watcher.waitFor("ready")
+
+        serverA.kill()
+        mover.send("set A2 during one\nset A3 during two\nsync 30000\necho resent\n")
+        try await mover.waitFor("resent")
+        watcher.send("wait A2 during one 20000\nwait A3 during two 20000\necho seen\n")
+        try await watcher.waitFor("seen")
+        #expect(FailureChecks.reconnected(mover), "the client said it lost the server and reconnected")
+
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        // Server B notices A's expired heartbeat and ends A's sessions: in MySQL and for everyone.
+        let reaped = try await SystemHarness.eventually(timeout: .seconds(30)) {
+            let rows = try await mysql.query("SELECT status FROM sessions WHERE grid = ? AND server = ?", [.text(grid), .text(serverA.id)])
+            return !rows.isEmpty && rows.allSatisfy { $0["status"].string == "error" }
+        }
+        #expect(reaped, "the dead server's sessions end as error")
+        watcher.send("users\necho listed\n")
+        try await watcher.waitFor("listed")
+        let users = try #require(watcher.objects.last { $0["users"] != nil }?["users"] as? [[String: Any]])
+        #expect(!users.contains { $0["server"] as? String == serverA.id }, "nobody is shown on the dead server")
+
+        for client in [mover, watcher] { client.send("settle 30000\ndump\nquit\n") }
+        for client in [mover, watcher] {
+            try await client.finish()
+            #expect(client.exitCode == 0, "\(client.user): \(client.stderr)")
+        }
+        try await FailureChecks.assertRecovered(grid: grid, clients: [mover, watcher], mysql: mysql)
+        #expect(serverB.spoolDepth == 0)
+        await serverB.stop()
+    }
+
+    @Test func connectingToADeadServerFailsWithAClearErrorAndLogsNothing() async throws {
+        let directory = SystemHarness.temporaryDirectory("dead-connect")
+        let grid = Self.grid("deadconn")
+        let port = SystemHarness.freePort()
+        let client = try HeadlessClient(user: "fay", grid: grid, servers: ["ws://127.0.0.1:\(port)/ws"], directory: directory)
+        client.send("set A1 never\n")
+        try await client.finish()
+        #expect(client.exitCode == 1)
+        #expect(client.stderr.contains("could not log in"), "\(client.stderr)")
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        #expect(try await mysql.query("SELECT id FROM sessions WHERE grid = ?", [.text(grid)]).isEmpty)
+    }
+
+    @Test func mysqlDownActiveClientsKeepEditingNewClientsAreRefusedAndTheBacklogSavesLater() async throws {
+        let directory = SystemHarness.temporaryDirectory("mysql-fails")
+        let grid = Self.grid("myfail")
+        let server = try ServerProcess(id: "fm-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { server.kill() }
+        try await server.waitUntilListening()
+        let editor = try HeadlessClient(user: "gus", grid: grid, servers: [server.url], directory: directory)
+        editor.send("set A1 before\nsettle 30000\necho ready\n")
+        try await editor.waitFor("ready")
+
+        try await SystemHarness.services("kill", "mysql")
+        var restored = false
+        defer { if !restored { Task { try? await SystemHarness.services("start", "mysql") } } }
+        var script = ""
+        for index in 1...20 { script += "set B\(index) offline \(index)\n" }
+        editor.send(script + "sync 30000\ndump\necho edited\n")
+        try await editor.waitFor("edited")
+        let stalled = try #require(editor.objects.last { $0["cells"] != nil })
+        #expect((stalled["cells"] as? [String: String])?.count == 21, "edits go on while MySQL is down")
+        #expect((stalled["pending"] as? Int) == 0)
+
+        let refused = try HeadlessClient(user: "hal", grid: grid, servers: [server.url], directory: directory)
+        try await refused.finish()
+        #expect(refused.exitCode == 1)
+        #expect(FailureChecks.errorCodes(refused).contains("mysql_unavailable"), "\(refused.output.suffix(3))")
+
+        try await SystemHarness.services("start", "mysql")
+        restored = true
+        editor.send("settle 60000\ndump\necho durable\n")
+        try await editor.waitFor("durable")
+        editor.send("quit\n")
+        try await editor.finish()
+        #expect(editor.exitCode == 0, "\(editor.stderr)")
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        try await FailureChecks.assertRecovered(grid: grid, clients: [editor], mysql: mysql)
+        let settled = try await SystemHarness.eventually {
+            try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql) == ["gus": ["closed"], "hal": ["error"]]
+        }
+        let statuses = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)
+        #expect(settled, "\(statuses)")
+        await server.stop()
+    }
+
+    @Test func redisDownSessionsEndAsErrorInMySQLAndClientsResendAfterRecovery() async throws {
+        let directory = SystemHarness.temporaryDirectory("redis-fails")
+        let grid = Self.grid("rdfail")
+        let serverA = try ServerProcess(id: "ra-\(UUID().uuidString.prefix(4))", directory: directory)
+        let serverB = try ServerProcess(id: "rb-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { serverA.kill(); serverB.kill() }
+        try await serverA.waitUntilListening()
+        try await serverB.waitUntilListening()
+        let ivy = try HeadlessClient(user: "ivy", grid: grid, servers: [serverA.url, serverB.url], directory: directory)
+        let jon = try HeadlessClient(user: "jon", grid: grid, servers: [serverB.url, serverA.url], directory: directory)
+        ivy.send("set A1 before\nsettle 30000\necho ready\n")
+        jon.send("sync\necho ready\n")
+        try await ivy.waitFor("ready")
+        try await jon.waitFor("ready")
+
+        try await SystemHarness.services("kill", "redis")
+        var restored = false
+        defer { if !restored { Task { try? await SystemHarness.services("start", "redis") } } }
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        let errored = try await SystemHarness.eventually(timeout: .seconds(20)) {
+            FailureChecks.errorCodes(ivy).contains("redis_unavailable") && FailureChecks.errorCodes(jon).contains("redis_unavailable")
+        }
+        #expect(errored, "both active clients are told Redis is down")
+        let marked = try await SystemHarness.eventually(timeout: .seconds(20)) {
+            try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql) == ["ivy": ["error"], "jon": ["error"]]
+        }
+        let statuses = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)
+        #expect(marked, "every active session is marked error in MySQL: \(statuses)")
+        ivy.send("set A2 while redis was down\n")
+        try await Task.sleep(for: .milliseconds(300))
+        try await SystemHarness.services("start", "redis")
+        restored = true
+        ivy.send("sync 30000\necho resent\n")
+        try await ivy.waitFor("resent", timeout: .seconds(60))
+        jon.send("wait A2 while redis was down 30000\necho seen\n")
+        try await jon.waitFor("seen", timeout: .seconds(60))
+        #expect(FailureChecks.reconnected(ivy) && FailureChecks.reconnected(jon))
+        for client in [ivy, jon] { client.send("settle 30000\ndump\nquit\n") }
+        for client in [ivy, jon] {
+            try await client.finish()
+            #expect(client.exitCode == 0, "\(client.user): \(client.stderr)")
+        }
+        try await FailureChecks.assertRecovered(grid: grid, clients: [ivy, jon], mysql: mysql)
+        #expect(serverA.spoolDepth == 0 && serverB.spoolDepth == 0)
+        await serverA.stop()
+        await serverB.stop()
+    }
+
+    @Test func redisBackEmptyIsRebuiltFromMySQLBeforeAnyEdit() async throws {
+        let directory = SystemHarness.temporaryDirectory("redis-empty")
+        let grid = Self.grid("rdempty")
+        let server = try ServerProcess(id: "re-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { server.kill() }
+        try await server.waitUntilListening()
+        let kim = try HeadlessClient(user: "kim", grid: grid, servers: [server.url], directory: directory)
+        kim.send("set A1 kept\nset A2 also kept\nsettle 30000\necho ready\n")
+        try await kim.waitFor("ready")
+
+        try await SystemHarness.services("kill", "redis")
+        try? FileManager.default.removeItem(at: SystemHarness.stateDirectory.appendingPathComponent("redis/appendonlydir"))
+        try await SystemHarness.services("start", "redis")
+
+        kim.send("sync 30000\nexpect A1 kept\nexpect A2 also kept\nset A3 after\nset A1 changed\nsettle 30000\ndump\necho rebuilt\n")
+        try await kim.waitFor("rebuilt", timeout: .seconds(60))
+        let dump = try #require(kim.objects.last { $0["cells"] != nil })
+        #expect(dump["cells"] as? [String: String] == ["A1": "changed", "A2": "also kept", "A3": "after"], "\(dump)")
+        #expect((dump["conflicts"] as? [String]) == [], "the rebuilt state is the base for new edits: no spurious conflicts")
+        kim.send("quit\n")
+        try await kim.finish()
+        #expect(kim.exitCode == 0, "\(kim.stderr)")
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        try await FailureChecks.assertRecovered(grid: grid, clients: [kim], mysql: mysql)
+        await server.stop()
+    }
+
+    @Test func bothDownErrorsAreSpooledAndDrainIntoMySQLExactlyOnce() async throws {
+        let directory = SystemHarness.temporaryDirectory("both-fail")
+        let grid = Self.grid("bothfail")
+        let server = try ServerProcess(id: "bo-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { server.kill() }
+        try await server.waitUntilListening()
+        let lea = try HeadlessClient(user: "lea", grid: grid, servers: [server.url], directory: directory)
+        lea.send("set A1 before\nsettle 30000\necho ready\n")
+        try await lea.waitFor("ready")
+
+        try await SystemHarness.services("kill", "mysql")
+        try await SystemHarness.services("kill", "redis")
+        var restored = false
+        defer { if !restored { Task { try? await SystemHarness.services("start", "redis"); try? await SystemHarness.services("start", "mysql") } } }
+        let spooled = try await SystemHarness.eventually(timeout: .seconds(20)) { server.spoolDepth > 0 }
+        #expect(spooled, "the active session's error is spooled locally")
+        #expect(FailureChecks.errorCodes(lea).contains("redis_unavailable"))
+
+        try await SystemHarness.services("start", "redis")
+        try await SystemHarness.services("start", "mysql")
+        restored = true
+        let drained = try await SystemHarness.eventually(timeout: .seconds(30)) { server.spoolDepth == 0 }
+        #expect(drained, "the spool drains once MySQL is back")
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        let rows = try await mysql.query("SELECT status FROM sessions WHERE grid = ? AND user_name = 'lea'", [.text(grid)])
+        #expect(rows.first?["status"].string == "error")
+        lea.send("sync 30000\nsettle 30000\ndump\nquit\n")
+        try await lea.finish()
+        #expect(lea.exitCode == 0, "\(lea.stderr)")
+        try await FailureChecks.assertRecovered(grid: grid, clients: [lea], mysql: mysql)
+        await server.stop()
+    }
+}
