@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("spool-dir"), help: "Folder for session records that could reach neither Redis nor MySQL (default: $GRID_STATE_DIR/spool, else .grid-spool).")
     var spoolDirectory: String?
 
+    @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
+    var noPersist = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -44,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.host = host
         configuration.serverID = serverID
+        configuration.persist = !noPersist
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory

@@ -222,3 +222,55 @@ struct FailureSystemTests {
         await server.stop()
     }
 }
+
+extension FailureSystemTests {
+    /// The seed's edge case: a session opened, but not yet persisted, when Redis died. Its error
+    /// is still recorded; MySQL shows one session as open + error and the other as only error.
+    @Test func aSessionNotYetPersistedWhenRedisDiesStillEndsAsError() async throws {
+        let directory = SystemHarness.temporaryDirectory("edge")
+        let grid = Self.grid("edge")
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        // This server persists nothing, so its sessions' `open` never reaches MySQL before Redis dies.
+        let gateway = try ServerProcess(id: "eg-\(UUID().uuidString.prefix(4))", directory: directory, extraArguments: ["--no-persist"])
+        defer { gateway.kill() }
+        try await gateway.waitUntilListening()
+        let persisted = try HeadlessClient(user: "max", grid: grid, servers: [gateway.url], directory: directory)
+        persisted.send("set A1 x\nsync\necho ready\n")
+        try await persisted.waitFor("ready")
+        // Persist what exists so far (max's open) with a short-lived persisting server.
+        let persister = try ServerProcess(id: "ep-\(UUID().uuidString.prefix(4))", directory: directory)
+        try await persister.waitUntilListening()
+        let opened = try await SystemHarness.eventually {
+            try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["max"] == ["open"]
+        }
+        #expect(opened)
+        await persister.stop()
+        let unpersisted = try HeadlessClient(user: "nia", grid: grid, servers: [gateway.url], directory: directory)
+        unpersisted.send("sync\necho ready\n")
+        try await unpersisted.waitFor("ready")
+        #expect(try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["nia"] == nil, "nia's open is only in Redis")
+
+        try await SystemHarness.services("kill", "redis")
+        var restored = false
+        defer { if !restored { Task { try? await SystemHarness.services("start", "redis") } } }
+        let rows = try await SystemHarness.eventually(timeout: .seconds(20)) {
+            let rows = try await mysql.query(
+                "SELECT user_name, status, opened_at FROM sessions WHERE grid = ? AND user_name IN ('max', 'nia')", [.text(grid)]
+            )
+            return rows.filter { $0["status"].string == "error" }.count >= 2
+        }
+        #expect(rows, "both sessions end as error in MySQL")
+        let max = try await mysql.query("SELECT status, opened_at FROM sessions WHERE grid = ? AND user_name = 'max' ORDER BY opened_at LIMIT 1", [.text(grid)])
+        let nia = try await mysql.query("SELECT status, opened_at FROM sessions WHERE grid = ? AND user_name = 'nia' ORDER BY opened_at LIMIT 1", [.text(grid)])
+        #expect(max.first?["status"].string == "error", "max: open, then error")
+        #expect(nia.first?["status"].string == "error", "nia: only error, written directly")
+        try await SystemHarness.services("start", "redis")
+        restored = true
+        for client in [persisted, unpersisted] {
+            client.send("quit\n")
+            try await client.finish()
+        }
+        await gateway.stop()
+    }
+}

@@ -70,16 +70,16 @@ final class ServerProcess: Sendable {
     let spoolFile: URL
     private let process: Process
 
-    init(id: String, directory: URL, extraArguments: [String] = []) throws {
+    init(id: String, directory: URL, port: Int? = nil, extraArguments: [String] = []) throws {
         self.id = id
-        self.port = SystemHarness.freePort()
+        self.port = port ?? SystemHarness.freePort()
         self.logFile = directory.appendingPathComponent("\(id).log")
         self.spoolFile = directory.appendingPathComponent("spool/\(id).jsonl")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
         process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-server")
         process.arguments = [
-            "--port", String(port), "--server-id", id, "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
+            "--port", String(self.port), "--server-id", id, "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
             "--spool-dir", directory.appendingPathComponent("spool").path,
         ] + extraArguments
         let log = try FileHandle(forWritingTo: logFile)

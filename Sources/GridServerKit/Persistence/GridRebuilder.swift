@@ -23,21 +23,37 @@ public struct GridRebuilder: Sendable {
 
     public static func readyKey(_ grid: String) -> String { "grid:{\(grid)}:ready" }
 
+    /// Checks, at every login, that Redis is not missing anything MySQL holds; rebuilds if it is.
     public func ensure(grid: String) async throws {
-        if try await redis.command(["EXISTS", Self.readyKey(grid)]).int == 1 { return }
+        if try await isCurrent(grid: grid) { return }
         let lock = "grid:{\(grid)}:rebuild"
         while try await redis.command(["SET", lock, "1", "NX", "PX", "30000"]).isNull {
             try await Task.sleep(for: .milliseconds(50))
-            if try await redis.command(["EXISTS", Self.readyKey(grid)]).int == 1 { return }
         }
         defer { Task { _ = try? await redis.command(["DEL", lock]) } }
-        if try await redis.command(["EXISTS", Self.readyKey(grid)]).int == 1 { return }
+        if try await isCurrent(grid: grid) { return }
+        // Edits wait (the sequencer answers "not ready") until the state is whole again.
+        _ = try await redis.command(["DEL", Self.readyKey(grid)])
         try await rebuild(grid: grid)
+    }
+
+    /// Redis holds the grid (ready marker) and its log reaches at least MySQL's watermark.
+    private func isCurrent(grid: String) async throws -> Bool {
+        let keys = RedisKeys(grid: grid)
+        let replies = try await redis.pipeline([["EXISTS", Self.readyKey(grid)], ["XREVRANGE", keys.log, "+", "-", "COUNT", "1"]])
+        guard replies[0].int == 1 else { return false }
+        let newest = replies[1].array?.first?.array?.first?.string.flatMap { Version($0) } ?? .zero
+        let watermark = try await self.watermark(grid: grid)
+        return watermark.map { newest >= $0 } ?? true
+    }
+
+    private func watermark(grid: String) async throws -> Version? {
+        try await mysql.query("SELECT version FROM watermarks WHERE grid = ?", [.text(grid)]).first?["version"].string.flatMap { Version($0) }
     }
 
     private func rebuild(grid: String) async throws {
         let keys = RedisKeys(grid: grid)
-        let watermark = try await mysql.query("SELECT version FROM watermarks WHERE grid = ?", [.text(grid)]).first?["version"].string.flatMap { Version($0) }
+        let watermark = try await self.watermark(grid: grid)
         let newest = try await redis.command(["XREVRANGE", keys.log, "+", "-", "COUNT", "1"]).array?.first?.array?.first?.string.flatMap { Version($0) }
         let cellCount = try await redis.command(["HLEN", keys.cells]).int ?? 0
         guard let watermark, (newest ?? .zero) < watermark || cellCount == 0 else {

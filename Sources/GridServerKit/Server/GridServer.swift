@@ -26,10 +26,12 @@ public enum GridServer {
         let persister = Persister(
             redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister, logger: logger
         )
+        var optional: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.persist { optional.append(.init(service: persister)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: app), .init(service: services.hubs), .init(service: persister),
+                services: optional + [
+                    .init(service: app), .init(service: services.hubs),
                     .init(service: HeartbeatService(
                         serverID: configuration.serverID, redis: redis, reaper: services.reaper,
                         interval: configuration.heartbeatInterval, ttlMilliseconds: configuration.heartbeatTTLMilliseconds, logger: logger

@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     /// How often this server renews its heartbeat, and how long it lives without renewal.
     public var heartbeatInterval: Duration = .seconds(1)
     public var heartbeatTTLMilliseconds = 5000
+    /// Whether this server takes part in persisting grids to MySQL (any one server suffices).
+    public var persist = true
     public var limits = Limits()
     public var persister = PersisterConfiguration()
 

@@ -145,6 +145,9 @@ public struct TUIApp: Sendable {
                     }
                 }
                 guard running else { break }
+                if effects.contains(where: { if case .send(let outgoing) = $0 { outgoing.isEdit } else { false } }) {
+                    model.sync(state: await client.state)
+                }
 
                 // Draw now, or once the frame interval has passed since the last draw.
                 if dirty && !frameScheduled {

@@ -55,7 +55,7 @@ public enum ScriptCommand: Hashable, Sendable {
         case "sleep": return .sleep(milliseconds: try number(1, "milliseconds"))
         case "wait":
             let target = try cell(1)
-            if words.count >= 4, let timeout = Int(words[words.count - 1]) {
+            if words.count >= 4, let timeout = Int(words[words.count - 1]), timeout >= 0 {
                 return .wait(cell: target, value: words[2..<(words.count - 1)].joined(separator: " "), timeoutMilliseconds: timeout)
             }
             return .wait(cell: target, value: rest(after: 2), timeoutMilliseconds: defaultWaitMilliseconds)

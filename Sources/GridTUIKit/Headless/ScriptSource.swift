@@ -21,7 +21,9 @@ public enum ScriptSource {
                 if chunk.isEmpty { break }
                 pending.append(chunk)
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    continuation.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                    var line = pending[pending.startIndex..<newline]
+                    if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                    continuation.yield(String(decoding: line, as: UTF8.self))
                     pending.removeSubrange(pending.startIndex...newline)
                 }
             }

@@ -1,7 +1,7 @@
 /// The groups of the key table. `normal` keys work whatever has focus outside prompts and
 /// dialogs; `grid`, `users` and `history` only while that part has focus.
 public enum KeyMode: String, Hashable, Sendable, CaseIterable {
-    case grid, users, history, normal, editor, conflict, confirm, help
+    case grid, normal, users, history, editor, conflict, confirm, help
 
     public var title: String {
         switch self {

@@ -18,7 +18,7 @@ public struct ScreenLayout: Hashable, Sendable {
         let rows = size.rows
         let columns = size.columns
         let tooSmall = rows < minimumSize.rows || columns < minimumSize.columns
-        let bannerRows = tooSmall ? 0 : min(bannerLines, 2)
+        let bannerRows = tooSmall ? 0 : min(bannerLines, 3)
         let bodyTop = 2 + bannerRows
         let bodyHeight = max(0, rows - 1 - bodyTop)
         let sidebarWidth = (showUsers || showHistory) && columns >= 60 ? min(44, max(28, columns * 36 / 100)) : 0

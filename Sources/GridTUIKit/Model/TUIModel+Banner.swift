@@ -4,23 +4,27 @@ import Shared
 extension TUIModel {
     public var bannerLines: [String] {
         guard let failure else { return [] }
-        let first = "\(options.glyphs.cross) \(failure.headline): \(failure.message)"
-        guard failure.isConnectionFailure else { return [first] }
+        // Wrapped to the screen, leaving room for the banner's margin.
+        let message = TextWrap.wrap(
+            "\(options.glyphs.cross) \(failure.headline): \(failure.message)", width: max(10, size.columns - 2),
+            maxLines: 2, marker: options.glyphs.ellipsis
+        )
+        guard failure.isConnectionFailure else { return message }
         switch status {
         case .waiting(let server, let retryAt, _):
-            let seconds = Double(max(0, retryAt - now)) / 1000
-            return [first, "  Reconnecting: next try \(server) in \(Self.formatSeconds(seconds))"]
+            return message + ["  Reconnecting: next try \(server) in \(Self.formatSeconds(retryAt - now))"]
         case .connecting(let server):
-            return [first, "  Reconnecting: trying \(server) now"]
+            return message + ["  Reconnecting: trying \(server) now"]
         case .stopped:
-            return [first, "  Not retrying. Press q to quit."]
+            return message + ["  Not retrying. Press q to quit."]
         case .connected:
-            return [first]
+            return message
         }
     }
 
-    static func formatSeconds(_ seconds: Double) -> String {
-        let tenths = Int((seconds * 10).rounded(.up))
+    /// Milliseconds as seconds with one decimal, rounded up so that "0.0 s" means now.
+    static func formatSeconds(_ milliseconds: Int64) -> String {
+        let tenths = (max(0, milliseconds) + 99) / 100
         return "\(tenths / 10).\(tenths % 10) s"
     }
 

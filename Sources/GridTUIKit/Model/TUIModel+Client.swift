@@ -16,6 +16,12 @@ extension TUIModel {
         return finish(effects)
     }
 
+    /// Takes the client core's state after this model's own edits were made, which no server
+    /// message reports, so that the save state counts them at once.
+    public mutating func sync(state newState: ClientState) {
+        state = newState
+    }
+
     private mutating func statusChanged(_ newStatus: ConnectionStatus) -> [TUIEffect] {
         status = newStatus
         switch newStatus {

@@ -15,4 +15,10 @@ public enum TUIOutgoing: Hashable, Sendable {
         case .resolve, .presence: nil
         }
     }
+
+    /// Whether it changes the grid (set, clear, resolve) rather than presence.
+    public var isEdit: Bool {
+        if case .presence = self { return false }
+        return true
+    }
 }

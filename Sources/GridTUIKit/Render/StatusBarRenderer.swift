@@ -34,8 +34,7 @@ enum StatusBarRenderer {
         case .connecting(let server):
             return (hostPort(server), "CONNECTING", false)
         case .waiting(let server, let retryAt, _):
-            let seconds = Double(max(0, retryAt - model.now)) / 1000
-            return (hostPort(server), "RECONNECTING in \(TUIModel.formatSeconds(seconds))", false)
+            return (hostPort(server), "RECONNECTING in \(TUIModel.formatSeconds(retryAt - model.now))", false)
         case .stopped:
             return ("no server", "OFFLINE", false)
         }

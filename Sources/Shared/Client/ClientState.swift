@@ -36,20 +36,16 @@ public struct ClientState: Sendable {
     public mutating func makeEdit(_ kind: PendingEdit.Kind, cell: String, value: String? = nil, base: Version? = nil) -> (op: String, frame: ClientMessage?) {
         let op = "\(clientID)-\(nextOp)"
         nextOp += 1
-        var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: base ?? model.baseVersion(of: cell))
+        var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: base ?? currentBase(of: cell))
         edit.isQueued = edits.contains { $0.cell == cell && $0.ackedVersion == nil }
         edits.append(edit)
         return (op, edit.isQueued ? nil : edit.message)
     }
 
-    /// The frames to send after a (re)login: every sent edit not yet acked, and every acked edit
-    /// the new snapshot does not contain (Redis lost it); the server drops the ones it already has.
+    /// The frames to send after a (re)login: every sent edit not yet durable. Redis may have lost
+    /// even acked ones; the server answers the ones it still has with their first outcome.
     public func resendFrames() -> [ClientMessage] {
-        edits.filter { edit in
-            if edit.isQueued { return false }
-            guard let acked = edit.ackedVersion else { return true }
-            return acked > model.version
-        }.map(\.message)
+        edits.filter { !$0.isQueued }.map(\.message)
     }
 
     public mutating func loggedOut() {
@@ -73,11 +69,15 @@ public struct ClientState: Sendable {
             model.apply(event)
             if historyStart == nil { historyStart = event.id }
         case .ack(let ack):
-            if let index = edits.firstIndex(where: { $0.op == ack.op }), edits[index].ackedVersion == nil {
+            if let index = edits.firstIndex(where: { $0.op == ack.op }), edits[index].ackedVersion != nil {
+                // A resend that Redis had lost was sequenced again, at a new version.
                 edits[index].ackedVersion = ack.version
-                let cell = edits[index].cell
+            } else if let index = edits.firstIndex(where: { $0.op == ack.op }) {
+                edits[index].ackedVersion = ack.version
+                let acked = edits[index]
                 if ack.version <= durable { edits.remove(at: index) }
-                release += releaseNext(of: cell, base: ack.version)
+                // A resolve leaves the cell's version as it was.
+                release += releaseNext(of: acked.cell, base: acked.kind == .resolve ? acked.base : ack.version)
             }
         case .conflict(let conflict):
             if let lost = removeEdit(op: conflict.op) {
@@ -101,6 +101,13 @@ public struct ClientState: Sendable {
             roundTripMilliseconds = max(0, WallClock.nowMilliseconds() - ping.t)
         }
         return release
+    }
+
+    /// The version this client knows the cell at: its own acked write can be newer than the
+    /// model until the write's event arrives through the log.
+    private func currentBase(of cell: String) -> Version {
+        let ownWrite = edits.last { $0.cell == cell && $0.kind != .resolve && $0.ackedVersion != nil }?.ackedVersion
+        return max(model.baseVersion(of: cell), ownWrite ?? .zero)
     }
 
     private mutating func removeEdit(op: String) -> PendingEdit? {

@@ -37,6 +37,8 @@ public actor GridClient {
         while !stopped && !Task.isCancelled {
             let server = configuration.servers[index % configuration.servers.count]
             setStatus(.connecting(server: server))
+            // Only errors received on this attempt explain how it ended; older ones are stale.
+            let errorsBefore = state.errors.count
             var reason = "connection to \(server) closed"
             do {
                 let close = try await WebSocketClient.connect(
@@ -51,11 +53,12 @@ public actor GridClient {
             let wasLoggedIn = state.loggedIn
             state.loggedOut()
             failHistoryWaiters()
-            if let last = state.errors.last, last.fatal, Self.isPermanent(last.code) {
-                setStatus(.stopped(reason: "\(last.code): \(last.message)"))
+            let fatal = state.errors.count > errorsBefore ? state.errors.last.flatMap { $0.fatal ? $0 : nil } : nil
+            if let fatal, Self.isPermanent(fatal.code) {
+                setStatus(.stopped(reason: "\(fatal.code): \(fatal.message)"))
                 return
             }
-            if let last = state.errors.last, last.fatal { reason = "\(last.code): \(last.message)" }
+            if let fatal { reason = "\(fatal.code): \(fatal.message)" }
             if stopped { break }
             if wasLoggedIn { backoff = configuration.initialBackoff }
             index += 1

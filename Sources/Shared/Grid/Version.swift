@@ -14,6 +14,7 @@ public struct Version: Hashable, Sendable, Comparable, CustomStringConvertible, 
 
     /// Accepts `ms-seq`, and `ms` alone (sequence 0).
     public init?(_ text: some StringProtocol) {
+        guard !text.contains("+") else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 1 || parts.count == 2,
             let ms = UInt64(parts[0]),
