@@ -88,10 +88,19 @@ struct FailureSystemTests {
         #expect((stalled["cells"] as? [String: String])?.count == 21, "edits go on while MySQL is down")
         #expect((stalled["pending"] as? Int) == 0)
 
+        let reported = try await SystemHarness.eventually(timeout: .seconds(15)) {
+            editor.objects.contains { $0["type"] as? String == "health" && $0["mysql"] as? Bool == false }
+        }
+        #expect(reported, "the client's status shows MySQL down, as /healthz does")
+        let health = try server.healthz()
+        #expect((health["mysql"] as? String)?.hasPrefix("unreachable") == true && health["ok"] as? Bool == false, "\(health)")
+        #expect(health["spoolDepth"] as? Int == 0)
+
         let refused = try HeadlessClient(user: "hal", grid: grid, servers: [server.url], directory: directory)
         try await refused.finish()
         #expect(refused.exitCode == 1)
         #expect(FailureChecks.errorCodes(refused).contains("mysql_unavailable"), "\(refused.output.suffix(3))")
+        #expect(refused.stderr.contains("MySQL is unreachable at mysql://"), "\(refused.stderr)")
 
         try await SystemHarness.services("start", "mysql")
         restored = true

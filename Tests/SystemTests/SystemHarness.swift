@@ -103,6 +103,19 @@ final class ServerProcess: Sendable {
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
+    /// The server's `/healthz` document.
+    func healthz() throws -> [String: Any] {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)/healthz"]
+        let output = Pipe()
+        curl.standardOutput = output
+        try curl.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
     /// Session records waiting in this server's spool.
     var spoolDepth: Int {
         ((try? String(contentsOf: spoolFile, encoding: .utf8)) ?? "").split(separator: "\n").count

@@ -104,7 +104,7 @@ public actor GridHub {
     private func endAllSessions(because error: any Error) {
         let reason = "Redis unavailable: \(GridSession.describe(error))"
         let frame = codec.encode(ServerMessage.error(.init(code: .redisUnavailable, message:
-            "the server lost Redis (\(GridSession.describe(error))); your unsaved edits are kept and will be resent after reconnecting")))
+            "Redis is unreachable at \(redis.configuration.redactedURL) (\(GridSession.describe(error))); your unsaved edits are kept and will be resent after reconnecting")))
         for subscriber in subscribers.values {
             subscriber.outbox.send(frame)
             subscriber.outbox.finish(reason: reason)

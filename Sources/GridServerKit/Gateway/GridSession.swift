@@ -80,6 +80,7 @@ struct GridSession {
             return await logIn(hello)
         case .ping(let ping):
             outbox.send(codec.encode(ServerMessage.pong(ping)))
+            if let health = services.monitor.health { outbox.send(codec.encode(ServerMessage.health(health))) }
             return true
         default:
             guard let login else {
@@ -205,7 +206,7 @@ struct GridSession {
                 session: session, grid: hello.grid, user: hello.user, server: server, status: .error, openedAt: openedAt,
                 endedAt: WallClock.nowMilliseconds(), error: "login refused: Redis unavailable"
             ))
-            send(ProtocolError(.redisUnavailable, "the server cannot reach Redis, so no edits can be ordered; try again shortly"))
+            send(ProtocolError(.redisUnavailable, "Redis is unreachable at \(services.redis.configuration.redactedURL), so no edits can be ordered; try again shortly"))
             return false
         }
         do {
@@ -215,7 +216,7 @@ struct GridSession {
                 grid: hello.grid, kind: .sessionError, session: session, user: hello.user, server: server,
                 error: "login refused: MySQL unavailable"
             )
-            send(ProtocolError(.mysqlUnavailable, "the server cannot reach MySQL, so history cannot be loaded; try again shortly"))
+            send(ProtocolError(.mysqlUnavailable, "MySQL is unreachable at \(services.mysql.configuration.redactedURL), so history cannot be loaded; try again shortly"))
             return false
         }
         do {
@@ -252,7 +253,7 @@ struct GridSession {
     private mutating func redisFailed(_ error: any Error) -> Bool {
         logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
         endReason = "Redis unavailable: \(Self.describe(error))"
-        send(ProtocolError(.redisUnavailable, "the server lost Redis (\(Self.describe(error))); your unsaved edits are kept and will be resent after reconnecting"))
+        send(ProtocolError(.redisUnavailable, Self.redisLostMessage(services, error)))
         return false
     }
 
@@ -268,6 +269,10 @@ struct GridSession {
 
     private func send(_ error: ProtocolError, op: String? = nil, request: String? = nil) {
         outbox.send(codec.encode(ServerMessage.error(.init(error, op: op, request: request))))
+    }
+
+    static func redisLostMessage(_ services: ServerServices, _ error: any Error) -> String {
+        "Redis is unreachable at \(services.redis.configuration.redactedURL) (\(describe(error))); your unsaved edits are kept and will be resent after reconnecting"
     }
 
     static func describe(_ error: any Error) -> String {

@@ -37,6 +37,7 @@ public enum GridServer {
                         interval: configuration.heartbeatInterval, ttlMilliseconds: configuration.heartbeatTTLMilliseconds, logger: logger
                     )),
                     .init(service: SpoolDrainer(spool: services.spool, mysql: mysql, logger: logger)),
+                    .init(service: services.monitor),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

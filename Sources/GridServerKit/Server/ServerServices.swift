@@ -15,6 +15,8 @@ public struct ServerServices: Sendable {
     public let recorder: SessionRecorder
     public let reaper: SessionReaper
     public let rebuilder: GridRebuilder
+    /// Set once, right after init: the monitor needs the services it checks.
+    public private(set) var monitor: HealthMonitor!
 
     public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) throws {
         self.configuration = configuration
@@ -28,5 +30,6 @@ public struct ServerServices: Sendable {
         self.recorder = SessionRecorder(store: store, mysql: mysql, spool: spool, logger: logger)
         self.reaper = SessionReaper(redis: redis, mysql: mysql, logger: logger)
         self.rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
+        self.monitor = HealthMonitor(services: self)
     }
 }

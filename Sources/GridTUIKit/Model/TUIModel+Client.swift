@@ -80,7 +80,7 @@ extension TUIModel {
             }
             notice = Notice("Server: \(error.message) (\(error.code))", isError: true)
             return []
-        case .presence, .durable, .history, .pong:
+        case .presence, .durable, .history, .pong, .health:
             return []
         }
     }

@@ -16,7 +16,7 @@ enum GridRenderer {
         for column in columns {
             let name = CellAddress.columnName(column.index)
             let style = column.index == model.cursor.column ? theme.headerCurrent : theme.header
-            let text = TextFit.fit(name, to: max(0, column.width - 1), marker: theme.glyphs.ellipsis).centered(in: column.width - 1)
+            let text = TextFit.truncate(name, to: max(0, column.width - 1), marker: theme.glyphs.ellipsis).centered(in: column.width - 1)
             buffer.write(text + " ", row: area.row, column: column.x, width: column.visibleWidth, style: style)
         }
 

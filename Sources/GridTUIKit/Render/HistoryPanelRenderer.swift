@@ -48,7 +48,7 @@ enum HistoryPanelRenderer {
         put(TimeText.clock(event.at, in: model.options.timeZone) + " ", theme.dim)
         put(user + " ", theme.userName(user))
         let style: TextStyle = event.kind == .conflict ? theme.conflictEntry : (event.kind.isSession ? theme.dim : .plain)
-        put(HistoryEntryText.describe(event, glyphs: theme.glyphs), style)
+        put(TextFit.truncate(HistoryEntryText.describe(event, glyphs: theme.glyphs), to: area.right - x, marker: theme.glyphs.ellipsis), style)
         if selected && x < area.right { buffer.fill(Rect(row: row, column: x, height: 1, width: area.right - x), style: theme.selection) }
     }
 }

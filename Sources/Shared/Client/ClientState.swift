@@ -15,6 +15,8 @@ public struct ClientState: Sendable {
     /// Errors the server sent, newest last.
     public private(set) var errors: [ServerMessage.ErrorFrame] = []
     public private(set) var loggedIn = false
+    /// The connected server's view of Redis, MySQL, persister lag and spool.
+    public private(set) var health: ServerHealth?
     /// Round-trip time of the last ping, in milliseconds.
     public private(set) var roundTripMilliseconds: Int64?
 
@@ -97,6 +99,8 @@ public struct ClientState: Sendable {
             }
         case .history:
             break
+        case .health(let health):
+            self.health = health
         case .pong(let ping):
             roundTripMilliseconds = max(0, WallClock.nowMilliseconds() - ping.t)
         }

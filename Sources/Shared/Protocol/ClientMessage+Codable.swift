@@ -41,6 +41,7 @@ extension ServerMessage: Codable {
         case "history": self = .history(try HistoryPage(from: decoder))
         case "error": self = .error(try ErrorFrame(from: decoder))
         case "pong": self = .pong(try ClientMessage.Ping(from: decoder))
+        case "health": self = .health(try ServerHealth(from: decoder))
         default: throw UnknownMessageType(name: type)
         }
     }
@@ -58,6 +59,7 @@ extension ServerMessage: Codable {
         case .history(let payload): try payload.encode(to: encoder)
         case .error(let payload): try payload.encode(to: encoder)
         case .pong(let payload): try payload.encode(to: encoder)
+        case .health(let payload): try payload.encode(to: encoder)
         }
     }
 }

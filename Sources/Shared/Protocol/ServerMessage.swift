@@ -9,6 +9,7 @@ public enum ServerMessage: Hashable, Sendable {
     case history(HistoryPage)
     case error(ErrorFrame)
     case pong(ClientMessage.Ping)
+    case health(ServerHealth)
 
     /// Sent once after a successful hello: the grid as of `version`; every event after it follows.
     public struct Welcome: Hashable, Sendable, Codable {
@@ -136,6 +137,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .history: "history"
         case .error: "error"
         case .pong: "pong"
+        case .health: "health"
         }
     }
 }
