@@ -10,6 +10,9 @@ struct GridTUICommand: AsyncParsableCommand {
         commandName: "grid-tui",
         abstract: "Edit a collaborative grid from the terminal.",
         discussion: """
+            Without --headless it opens the full-screen grid (needs a UTF-8 locale such as
+            LANG=C.UTF-8); press ? there for the keys.
+
             Headless mode runs a script, one command per line:
               set A1 42 | clear B2 | resolve A1 | sleep 250 | wait A1 42 [ms] | expect A1 42
               dump | users | history N | sync [ms] | echo TEXT | quit

@@ -94,7 +94,7 @@ struct TUIKeyTests {
         #expect(opened.contains(.send(.presence(cursor: "A1", editing: "A1"))))
         var effects = harness.type("42")
         effects += harness.press(.enter)
-        #expect(sends(effects) == [.set(cell: "A1", value: "42")])
+        #expect(sends(effects) == [.set(cell: "A1", value: "42", base: .zero)])
         #expect(effects.contains(.send(.presence(cursor: "A1", editing: nil))))
         #expect(harness.model.mode == .normal)
         #expect(harness.model.state.saveState.pending == 1)
@@ -105,7 +105,7 @@ struct TUIKeyTests {
         var effects = harness.press([.enter, .backspace])
         effects += harness.type("d")
         effects += harness.press(.enter)
-        #expect(sends(effects) == [.set(cell: "A1", value: "abd")])
+        #expect(sends(effects) == [.set(cell: "A1", value: "abd", base: tv(5))])
     }
 
     @Test func equalsStartsAnEmptyValue() {
@@ -114,7 +114,7 @@ struct TUIKeyTests {
         guard case .edit(let session) = harness.model.mode else { Issue.record("editor not open"); return }
         #expect(session.editor.text.isEmpty)
         let effects = harness.type("new") + harness.press(.enter)
-        #expect(sends(effects) == [.set(cell: "A1", value: "new")])
+        #expect(sends(effects) == [.set(cell: "A1", value: "new", base: tv(5))])
     }
 
     @Test func lineEditorKeysMoveAndDelete() {
@@ -123,7 +123,7 @@ struct TUIKeyTests {
         effects += harness.press([.home, .delete, .end, .left, .backspace])
         effects += harness.type("X")
         effects += harness.press([.left, .right, .enter])
-        #expect(sends(effects) == [.set(cell: "A1", value: "elXo")])
+        #expect(sends(effects) == [.set(cell: "A1", value: "elXo", base: .zero)])
     }
 
     @Test func escapeCancelsTheEditor() {
@@ -137,8 +137,18 @@ struct TUIKeyTests {
     @Test func typingHAndQInTheEditorInsertsThem() {
         var harness = TUIHarness()
         let effects = harness.press(.character("i")) + harness.type("hjklq?gx") + harness.press(.enter)
-        #expect(sends(effects) == [.set(cell: "A1", value: "hjklq?gx")])
+        #expect(sends(effects) == [.set(cell: "A1", value: "hjklq?gx", base: .zero)])
         #expect(harness.model.cursor.description == "A1")
+    }
+
+    @Test func anEditIsWrittenOverTheVersionSeenWhenEditingStarted() {
+        var harness = TUIHarness(cells: ["A1": "start"])
+        harness.press(.enter)
+        harness.type("+mine")
+        // Someone commits the cell while this user types: committing must be a conflict.
+        harness.receive(.event(GridEvent(id: tv(12), kind: .set, cell: "A1", value: "theirs", old: "start", user: "bob", at: 0)))
+        #expect(harness.lines.last?.contains(" EDIT  A1 (changed by bob meanwhile): start+mine") == true)
+        #expect(sends(harness.press(.enter)) == [.set(cell: "A1", value: "start+mine", base: tv(5))])
     }
 
     @Test func committingUnchangedTextSendsNothing() {
@@ -149,7 +159,7 @@ struct TUIKeyTests {
     @Test func committingAnEmptyValueClears() {
         var harness = TUIHarness(cells: ["A1": "v"])
         let effects = harness.press([.character("="), .enter])
-        #expect(sends(effects) == [.clear(cell: "A1")])
+        #expect(sends(effects) == [.clear(cell: "A1", base: tv(5))])
     }
 
     @Test func xAndDeleteClearTheCell() {
@@ -249,6 +259,22 @@ struct TUIKeyTests {
         let effects = harness.press(.character("/")) + harness.type("kiwi") + harness.press(.enter)
         #expect(effects.contains(.bell))
         #expect(harness.model.cursor.description == "A1")
+    }
+
+    @Test func ownUnansweredEditsShowAtOnce() {
+        var harness = TUIHarness(cells: ["A1": "old"])
+        harness.press(.character("="))
+        harness.type("typed")
+        harness.press(.enter)
+        #expect(harness.model.displayedValue(of: "A1") == ("typed", true))
+        #expect(harness.lines[3].hasPrefix("  1 typed "))
+        #expect(harness.lines[1].hasSuffix(" yours, not saved yet "))
+        harness.receive(.ack(.init(op: harness.state.edits[0].op, cell: "A1", version: tv(20))))
+        #expect(harness.model.displayedValue(of: "A1") == ("typed", false))
+        harness.receive(.event(GridEvent(id: tv(20), kind: .set, cell: "A1", value: "typed", old: "old", user: "alice", at: 0)))
+        #expect(harness.model.displayedValue(of: "A1") == ("typed", false))
+        harness.receive(.event(GridEvent(id: tv(21), kind: .set, cell: "A1", value: "later", user: "bob", at: 0)))
+        #expect(harness.model.displayedValue(of: "A1") == ("later", false))
     }
 
     // MARK: Undo
@@ -498,9 +524,10 @@ struct TUIKeyTests {
 
     @Test func connectionLostWithoutAnErrorIsServerLost() {
         var harness = TUIHarness()
-        let effects = harness.status(.waiting(server: "ws://127.0.0.1:18182/ws", retryAt: 1_800, reason: "cannot reach ws://127.0.0.1:18181/ws"))
+        let reason = "cannot reach ws://127.0.0.1:18181/ws: NIOConnectionError(errors: [Connection refused (errno: 111)])"
+        let effects = harness.status(.waiting(server: "ws://127.0.0.1:18182/ws", retryAt: 1_800, reason: reason))
         #expect(effects.contains(.bell))
-        #expect(harness.model.failure?.kind == .serverLost)
+        #expect(harness.model.failure == Failure(.serverLost, "Lost the connection to the server: cannot reach ws://127.0.0.1:18181/ws (connection refused)."))
         #expect(harness.model.bannerLines.last == "  Reconnecting: next try ws://127.0.0.1:18182/ws in 0.8 s")
     }
 

@@ -158,6 +158,16 @@ struct FailureSystemTests {
         jon.send("wait A2 while redis was down 30000\necho seen\n")
         try await jon.waitFor("seen", timeout: .seconds(60))
         #expect(FailureChecks.reconnected(ivy) && FailureChecks.reconnected(jon))
+        // Sessions that ended while Redis was down leave presence once it is back.
+        var listed: [String] = []
+        let clean = try await SystemHarness.eventually(timeout: .seconds(20)) {
+            jon.send("users\n")
+            try await Task.sleep(for: .milliseconds(200))
+            let users = jon.objects.last { $0["users"] != nil }?["users"] as? [[String: Any]] ?? []
+            listed = users.compactMap { $0["user"] as? String }.sorted()
+            return listed == ["ivy", "jon"]
+        }
+        #expect(clean, "presence after recovery: \(listed)")
         for client in [ivy, jon] { client.send("settle 30000\ndump\nquit\n") }
         for client in [ivy, jon] {
             try await client.finish()

@@ -125,7 +125,12 @@ final class ServerProcess: Sendable {
         if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
     }
 
+    /// Freezes the process (SIGSTOP): connections to it hang instead of failing.
+    func pause() { kill(signal: SIGSTOP) }
+    func resume() { kill(signal: SIGCONT) }
+
     func stop() async {
+        resume()
         kill(signal: SIGTERM)
         _ = try? await SystemHarness.eventually(timeout: .seconds(10)) { !self.process.isRunning }
         kill()
@@ -214,24 +219,39 @@ struct HarnessError: Error, CustomStringConvertible {
 
 extension SystemHarness {
     /// Runs `scripts/services ARGS` (kill or start Redis / MariaDB by pid).
+    static func services(_ arguments: String...) async throws {
+        let status = try await run(["/bin/sh", "-c", "cd \"$0\" && exec scripts/services \"$@\"", repositoryRoot().path] + arguments)
+        guard status == 0 else { throw HarnessError(message: "scripts/services \(arguments.joined(separator: " ")) failed (\(status))") }
+    }
+
+    /// Runs a command to completion with stdin from /dev/null, stdout to `output` (or /dev/null)
+    /// and no other inherited descriptors; returns its wait status.
     ///
     /// Not Foundation's `Process`: on Linux it learns of the exit through a descriptor the child
-    /// inherits, and a daemon started by `start redis` inherits it too, so the exit is never seen.
-    static func services(_ arguments: String...) async throws {
-        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec scripts/services \"$@\" >/dev/null 2>&1", repositoryRoot().path] + arguments
-        let cArguments = argv.map { strdup($0) } + [nil]
+    /// inherits, and a daemon the command starts (redis-server, a tmux server) inherits it too, so
+    /// the exit is never seen. Closing every other descriptor also keeps such daemons from holding
+    /// the pipes of the clients under test open.
+    static func run(_ argv: [String], output: String? = nil) async throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // The shell closes every descriptor above 2 before running the command.
+        let closing = "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done 2>/dev/null; exec \"$@\""
+        let cArguments = (["/bin/bash", "-c", closing, "run"] + argv).map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             cArguments.forEach { free($0) }
             cEnvironment.forEach { free($0) }
         }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, cArguments, cEnvironment) == 0 else {
-            throw HarnessError(message: "cannot run scripts/services")
-        }
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, cArguments, cEnvironment)
+        guard spawned == 0 else { throw HarnessError(message: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) != pid { try await Task.sleep(for: .milliseconds(50)) }
-        guard status == 0 else { throw HarnessError(message: "scripts/services \(arguments.joined(separator: " ")) failed (\(status))") }
+        while waitpid(pid, &status, WNOHANG) != pid { try await Task.sleep(for: .milliseconds(20)) }
+        return status
     }
 
     static var stateDirectory: URL {

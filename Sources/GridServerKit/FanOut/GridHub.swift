@@ -71,6 +71,8 @@ public actor GridHub {
 
     public var sessionCount: Int { subscribers.count }
 
+    public var sessionIDs: Set<String> { Set(subscribers.keys) }
+
     /// Tails the grid until cancelled, on its own blocking connection and thread.
     func runTail() async {
         let connection = redis.makeBlockingConnection()

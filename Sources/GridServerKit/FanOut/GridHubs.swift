@@ -38,6 +38,15 @@ public actor GridHubs: Service {
         }
     }
 
+    /// Every session connected to this server now, over all grids.
+    public func liveSessions() async -> Set<String> {
+        var live: Set<String> = []
+        for task in hubs.values {
+            if let hub = try? await task.value { live.formUnion(await hub.sessionIDs) }
+        }
+        return live
+    }
+
     public func run() async throws {
         let started = self.started
         await withDiscardingTaskGroup { group in

@@ -33,7 +33,7 @@ public enum GridServer {
                 services: optional + [
                     .init(service: app), .init(service: services.hubs),
                     .init(service: HeartbeatService(
-                        serverID: configuration.serverID, redis: redis, reaper: services.reaper,
+                        serverID: configuration.serverID, redis: redis, reaper: services.reaper, hubs: services.hubs,
                         interval: configuration.heartbeatInterval, ttlMilliseconds: configuration.heartbeatTTLMilliseconds, logger: logger
                     )),
                     .init(service: SpoolDrainer(spool: services.spool, mysql: mysql, logger: logger)),

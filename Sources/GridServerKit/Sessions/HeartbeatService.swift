@@ -8,6 +8,7 @@ public struct HeartbeatService: Service {
     let serverID: String
     let redis: RedisClient
     let reaper: SessionReaper
+    let hubs: GridHubs
     let interval: Duration
     let ttlMilliseconds: Int
     let logger: Logger
@@ -16,6 +17,7 @@ public struct HeartbeatService: Service {
         // A server is reaped only when seen without a heartbeat twice in a row, so one that is
         // just starting (or re-announcing after Redis restarted empty) is never mistaken for dead.
         var suspects: Set<String> = []
+        var staleSuspects: Set<String> = []
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 _ = try await redis.command(["SET", SessionReaper.heartbeatKey(serverID), "alive", "PX", String(ttlMilliseconds)])
@@ -23,6 +25,9 @@ public struct HeartbeatService: Service {
                 let confirmed = dead.intersection(suspects)
                 if !confirmed.isEmpty { try await reaper.reap(servers: confirmed) }
                 suspects = dead.subtracting(confirmed)
+                let stale = try await reaper.staleSessions(of: serverID, live: await hubs.liveSessions())
+                try await reaper.endStale(stale.filter { staleSuspects.contains($0.session) })
+                staleSuspects = Set(stale.map(\.session))
             } catch {
                 logger.debug("heartbeat skipped", metadata: ["error": "\(error)"])
             }

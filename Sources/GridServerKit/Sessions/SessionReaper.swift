@@ -42,6 +42,19 @@ public struct SessionReaper: Sendable {
         return dead
     }
 
+    /// This server's sessions that presence still lists but that are no longer connected: they
+    /// ended while Redis was unreachable, so their presence could not be removed then.
+    public func staleSessions(of server: String, live: Set<String>) async throws -> [(grid: String, session: String)] {
+        try await onlineSessions().filter { $0.presence.server == server && !live.contains($0.presence.session) }
+            .map { ($0.grid, $0.presence.session) }
+    }
+
+    public func endStale(_ sessions: [(grid: String, session: String)]) async throws {
+        for (grid, session) in sessions {
+            _ = try await fail(grid: grid, session: session, reason: "session ended while Redis was unavailable")
+        }
+    }
+
     /// Ends every online session of the given servers.
     @discardableResult
     public func reap(servers: Set<String>) async throws -> Int {

@@ -80,7 +80,6 @@ public struct HistoryLog: Hashable, Sendable {
 
     public mutating func selectOldest() {
         selected = entries.first?.id
-        if entries.count <= 1 { selected = nil }
     }
 
     /// The first entry shown in a panel of `rows` rows: the selection stays in view, the newest

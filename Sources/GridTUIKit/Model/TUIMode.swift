@@ -32,36 +32,3 @@ public enum TUIMode: Hashable, Sendable {
         return nil
     }
 }
-
-/// The line editor open on one cell.
-public struct EditSession: Hashable, Sendable {
-    public var cell: String
-    public var editor: LineEditor
-    /// The version to write over, set when editing after a conflict (the winner's version);
-    /// nil writes over the version this client sees. An edit with a base is sent even when the
-    /// text did not change, because the user chose to write it again.
-    public var base: Version?
-
-    public init(cell: String, editor: LineEditor, base: Version? = nil) {
-        self.cell = cell
-        self.editor = editor
-        self.base = base
-    }
-}
-
-/// A yes/no question on the bottom line.
-public enum Confirmation: Hashable, Sendable {
-    /// `q` while edits have not been answered by the server.
-    case quit(pending: Int)
-    /// Starting to edit a cell someone else is editing.
-    case editAnyway(cell: String, editors: [String], prefill: String)
-
-    public var question: String {
-        switch self {
-        case .quit(let pending):
-            "\(pending) edit\(pending == 1 ? " is" : "s are") not saved by the server yet. Quit anyway?"
-        case .editAnyway(let cell, let editors, _):
-            "\(editors.joined(separator: ", ")) \(editors.count == 1 ? "is" : "are") editing \(cell). Edit anyway?"
-        }
-    }
-}

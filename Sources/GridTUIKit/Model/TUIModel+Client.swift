@@ -32,7 +32,7 @@ extension TUIModel {
             if failure?.isConnectionFailure == true { failure = nil }
             return []
         case .waiting(_, _, let reason):
-            return announce(fatalError.map(Self.failure(for:)) ?? Failure(.serverLost, "Lost the connection to the server: \(reason)."))
+            return announce(fatalError.map(Self.failure(for:)) ?? Failure(.serverLost, "Lost the connection to the server: \(Self.plain(reason))."))
         case .stopped(let reason):
             guard let reason else { return [] }
             if failure?.kind == .loginRefused { return [] }
@@ -90,6 +90,16 @@ extension TUIModel {
         let isNew = failure?.kind != newFailure.kind
         failure = newFailure
         return isNew ? [.bell] : []
+    }
+
+    /// The client core's reason for a lost connection, without the network library's details.
+    static func plain(_ reason: String) -> String {
+        guard reason.hasPrefix("cannot reach "), let colon = reason.range(of: ": ") else { return reason }
+        let server = reason[reason.index(reason.startIndex, offsetBy: "cannot reach ".count)..<colon.lowerBound]
+        let lowered = reason[colon.upperBound...].lowercased()
+        let cause = [("refused", "connection refused"), ("reset", "connection reset"), ("timed out", "timed out"), ("timeout", "timed out"), ("resolve", "unknown host")]
+            .first { lowered.contains($0.0) }?.1
+        return "cannot reach \(server)" + (cause.map { " (\($0))" } ?? "")
     }
 
     static func failure(for error: ServerMessage.ErrorFrame) -> Failure {

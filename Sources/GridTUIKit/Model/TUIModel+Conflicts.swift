@@ -8,7 +8,7 @@ extension TUIModel {
     /// The base for writing again: the winner's version, or a newer one this client has seen
     /// since, so that the new write is judged against what the user has now seen.
     private func rewriteBase(_ conflict: ServerMessage.Conflict) -> Version {
-        max(state.model.baseVersion(of: conflict.cell), conflict.theirs.version)
+        max(seenVersion(of: conflict.cell), conflict.theirs.version)
     }
 
     private mutating func takeConflict() -> ServerMessage.Conflict? {
@@ -40,7 +40,7 @@ extension TUIModel {
 
     mutating func editMine() -> [TUIEffect] {
         guard let conflict = takeConflict() else { return [] }
-        openEditor(cell: conflict.cell, prefill: conflict.yours ?? "", base: rewriteBase(conflict))
+        openEditor(cell: conflict.cell, prefill: conflict.yours ?? "", base: rewriteBase(conflict), rewrite: true)
         return []
     }
 

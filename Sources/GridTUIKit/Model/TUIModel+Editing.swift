@@ -10,12 +10,19 @@ extension TUIModel {
             mode = .confirm(.editAnyway(cell: cell, editors: editors, prefill: prefill))
             return []
         }
-        openEditor(cell: cell, prefill: prefill, base: nil)
+        openEditor(cell: cell, prefill: prefill)
         return []
     }
 
-    mutating func openEditor(cell: String, prefill: String, base: Version?) {
-        mode = .edit(EditSession(cell: cell, editor: LineEditor(prefill), base: base))
+    /// Opens the editor; the edit will be written over `base`, by default the version of the
+    /// cell this user sees now.
+    mutating func openEditor(cell: String, prefill: String, base: Version? = nil, rewrite: Bool = false) {
+        mode = .edit(EditSession(cell: cell, editor: LineEditor(prefill), base: base ?? seenVersion(of: cell), rewrite: rewrite))
+    }
+
+    /// The version of the cell as this user knows it.
+    func seenVersion(of cell: String) -> Version {
+        state.currentBase(of: cell)
     }
 
     /// Applies a change to whichever line editor is open.
@@ -60,17 +67,18 @@ extension TUIModel {
         }
     }
 
-    /// Sends what the editor holds: an empty text clears the cell; an unchanged one sends
-    /// nothing, unless the user chose to write it again after a conflict.
+    /// Sends what the editor holds, over the version seen when editing started: an empty text
+    /// clears the cell; an unchanged one sends nothing, unless the user chose to write it again
+    /// after a conflict.
     private mutating func write(_ session: EditSession) -> [TUIEffect] {
         let current = state.model.value(at: session.cell)
         let text = session.editor.text
         if text.isEmpty {
-            guard current != nil || session.base != nil else { return [] }
+            guard current != nil || session.rewrite else { return [] }
             remember(cell: session.cell, previous: current)
             return [.send(.clear(cell: session.cell, base: session.base))]
         }
-        guard text != current || session.base != nil else { return [] }
+        guard text != current || session.rewrite else { return [] }
         remember(cell: session.cell, previous: current)
         return [.send(.set(cell: session.cell, value: text, base: session.base))]
     }

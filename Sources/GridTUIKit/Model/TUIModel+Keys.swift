@@ -95,7 +95,7 @@ extension TUIModel {
         case .quit:
             return [.quit]
         case .editAnyway(let cell, _, let prefill):
-            openEditor(cell: cell, prefill: prefill, base: nil)
+            openEditor(cell: cell, prefill: prefill)
             return []
         }
     }

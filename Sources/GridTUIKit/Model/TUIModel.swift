@@ -62,6 +62,19 @@ public struct TUIModel: Sendable {
         state.users.values.sorted { ($0.user, $0.session) < ($1.user, $1.session) }
     }
 
+    /// What a cell shows: this user's newest write of it that the grid does not reflect yet
+    /// (unanswered, or acked before its event arrived), so that an edit shows at once and while
+    /// offline; else the committed value. `isPending` says the server has not answered it.
+    public func displayedValue(of cell: String) -> (value: String?, isPending: Bool) {
+        let seen = state.model.baseVersion(of: cell)
+        if let own = state.edits.last(where: { $0.cell == cell && $0.kind != .resolve }),
+            own.ackedVersion.map({ $0 > seen }) ?? true
+        {
+            return (own.value, own.ackedVersion == nil)
+        }
+        return (state.model.value(at: cell), false)
+    }
+
     public func isOwn(_ presence: UserPresence) -> Bool {
         presence.session == state.session
     }

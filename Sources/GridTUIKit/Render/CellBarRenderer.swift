@@ -20,8 +20,11 @@ enum CellBarRenderer {
         }
         x += 1
         let content = model.state.model.cells[cell]
+        let (shown, isPending) = model.displayedValue(of: cell)
         let meta: String
-        if let content {
+        if isPending {
+            meta = " yours, not saved yet "
+        } else if let content {
             let verb = content.value == nil ? "cleared by" : "by"
             meta = " \(verb) \(content.user) at \(TimeText.dateTime(content.at, in: model.options.timeZone)) "
         } else {
@@ -29,8 +32,9 @@ enum CellBarRenderer {
         }
         let metaWidth = DisplayWidth.of(meta)
         let valueWidth = max(0, area.right - x - metaWidth - 1)
-        if let value = content?.value {
-            buffer.write(TextFit.truncate(value, to: valueWidth, marker: theme.glyphs.ellipsis), row: area.row, column: x, width: valueWidth, style: TextStyle(bold: true))
+        if let value = shown {
+            let style = isPending ? TextStyle(dim: true) : TextStyle(bold: true)
+            buffer.write(TextFit.truncate(value, to: valueWidth, marker: theme.glyphs.ellipsis), row: area.row, column: x, width: valueWidth, style: style)
         }
         if area.right - metaWidth > x {
             buffer.write(meta, row: area.row, column: area.right - metaWidth, style: theme.dim)

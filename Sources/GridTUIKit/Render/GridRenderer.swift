@@ -60,7 +60,9 @@ enum GridRenderer {
         if let visitor { style = merge(style, theme.otherCursor(visitor.user)) }
         if isCursor { style.reverse = true; style.bold = true }
 
-        let value = model.state.model.value(at: cell) ?? ""
+        let (shown, isPending) = model.displayedValue(of: cell)
+        let value = shown ?? ""
+        if isPending { style.dim = true }
         let text = TextFit.fit(value, to: textWidth, marker: theme.glyphs.ellipsis, alignRight: Double(value) != nil)
         buffer.write(text, row: y, column: column.x, width: min(textWidth, column.visibleWidth), style: style)
 

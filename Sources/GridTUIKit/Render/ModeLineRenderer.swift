@@ -6,7 +6,12 @@ enum ModeLineRenderer {
         buffer.fill(area, style: .plain)
         switch model.mode {
         case .edit(let session):
-            drawEditor(label: " EDIT ", prompt: " \(session.cell): ", editor: session.editor, in: area, on: &buffer, theme: theme)
+            // Warn while typing that committing will be a conflict: the cell moved on.
+            var prompt = " \(session.cell): "
+            if model.state.model.baseVersion(of: session.cell) > session.base, let writer = model.state.model.cells[session.cell]?.user {
+                prompt = " \(session.cell) (changed by \(writer) meanwhile): "
+            }
+            drawEditor(label: " EDIT ", prompt: prompt, editor: session.editor, in: area, on: &buffer, theme: theme)
         case .goto(let editor):
             drawEditor(label: " GO TO ", prompt: " cell (e.g. C12): ", editor: editor, in: area, on: &buffer, theme: theme)
         case .search(let editor):

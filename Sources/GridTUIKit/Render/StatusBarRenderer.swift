@@ -11,13 +11,20 @@ enum StatusBarRenderer {
         func put(_ text: String, _ style: TextStyle) {
             x += buffer.write(text, row: area.row, column: x, width: area.right - x, style: style)
         }
-        put(" \(model.user)@\(model.grid)", theme.statusBar.with(bold: true))
-        put(separator, theme.statusBar)
+        let identity = " \(model.user)@\(model.grid)"
         let (server, state, healthy) = connection(model)
-        put(server + " ", theme.statusBar)
+        let save = saveText(model.state.saveState)
+        // On narrow screens the server's address goes first, so that the save state still fits.
+        var shownServer = server
+        let full = [identity, server + " " + state, rtt(model), save].joined(separator: separator)
+        if DisplayWidth.of(full) > area.width, case .connected = model.status, let id = model.state.server {
+            shownServer = id
+        }
+        put(identity, theme.statusBar.with(bold: true))
+        put(separator, theme.statusBar)
+        put(shownServer + " ", theme.statusBar)
         put(state, healthy ? theme.statusGood : theme.statusBad)
         put(separator + rtt(model) + separator, theme.statusBar)
-        let save = saveText(model.state.saveState)
         put(save, model.state.saveState.pending > 0 ? theme.statusBad : theme.statusBar)
         let help = "? help "
         if area.right - x > DisplayWidth.of(help) + 1 {

@@ -108,8 +108,9 @@ public struct ClientState: Sendable {
     }
 
     /// The version this client knows the cell at: its own acked write can be newer than the
-    /// model until the write's event arrives through the log.
-    private func currentBase(of cell: String) -> Version {
+    /// model until the write's event arrives through the log. An editor takes it when editing
+    /// starts, so that a change someone commits meanwhile makes the edit a conflict.
+    public func currentBase(of cell: String) -> Version {
         let ownWrite = edits.last { $0.cell == cell && $0.kind != .resolve && $0.ackedVersion != nil }?.ackedVersion
         return max(model.baseVersion(of: cell), ownWrite ?? .zero)
     }

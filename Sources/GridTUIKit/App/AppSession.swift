@@ -1,0 +1,140 @@
+import Foundation
+import Shared
+
+/// The app loop's state and steps: each event goes into the model, the model's effects are
+/// performed, and the screen is redrawn at most once per frame interval. Timers and history
+/// loads run as child tasks of the loop's task group and come back as events.
+struct AppSession {
+    let client: GridClient
+    let terminal: any Terminal
+    let sink: AsyncStream<AppEvent>.Continuation
+    let frameInterval: Duration
+    let historyPageSize: Int
+
+    var model: TUIModel
+    private(set) var running = true
+    private(set) var exitCode: Int32 = 0
+    private var throttle = PresenceThrottle()
+    private var dirty = false
+    private var lastDraw = ContinuousClock.now
+    private var frameScheduled = false
+
+    init(client: GridClient, terminal: any Terminal, sink: AsyncStream<AppEvent>.Continuation, model: TUIModel, framesPerSecond: Int, historyPageSize: Int) {
+        self.client = client
+        self.terminal = terminal
+        self.sink = sink
+        self.model = model
+        self.frameInterval = .milliseconds(1000 / max(1, framesPerSecond))
+        self.historyPageSize = historyPageSize
+    }
+
+    func drawNow() {
+        terminal.draw(Renderer.render(model, size: model.size))
+    }
+
+    mutating func handle(_ event: AppEvent, group: inout TaskGroup<Void>) async {
+        let now = WallClock.nowMilliseconds()
+        var effects = model.tick(now: now)
+        switch event {
+        case .key(let key):
+            if key == .resize { model.resize(to: terminal.size) }
+            effects += model.handle(key)
+            dirty = true
+        case .client(let update):
+            effects += model.apply(update, state: await client.state)
+            dirty = true
+        case .historyLoaded(let page, let before, let after):
+            effects += model.historyLoaded(page, before: before, after: after)
+            dirty = true
+        case .historyFailed(let message, let before, let after):
+            effects += model.historyFailed(message, before: before, after: after)
+            dirty = true
+        case .signal(let number):
+            exitCode = 128 + number
+            running = false
+            return
+        case .tick:
+            dirty = dirty || model.showsCountdown || !effects.isEmpty
+        case .frame:
+            frameScheduled = false
+        case .presenceDue:
+            if let presence = throttle.due(now: now) {
+                await client.updatePresence(cursor: presence.cursor, editing: presence.editing)
+            } else if throttle.held != nil {
+                // Woke a little early by the wall clock; the held update must still go.
+                later(.milliseconds(max(1, throttle.delay(now: now))), .presenceDue, group: &group)
+            }
+        }
+        await perform(effects, group: &group)
+        if running { drawIfDue(group: &group) }
+    }
+
+    private mutating func perform(_ effects: [TUIEffect], group: inout TaskGroup<Void>) async {
+        var edited = false
+        for effect in effects where running {
+            switch effect {
+            case .send(let outgoing):
+                edited = edited || outgoing.isEdit
+                await send(outgoing, group: &group)
+            case .loadHistory(let before, let after):
+                let client = self.client
+                let sink = self.sink
+                let limit = historyPageSize
+                group.addTask {
+                    do {
+                        let page = try await client.history(before: before, after: after, limit: limit)
+                        sink.yield(.historyLoaded(page, before: before, after: after))
+                    } catch {
+                        sink.yield(.historyFailed("\(error)", before: before, after: after))
+                    }
+                }
+            case .bell:
+                terminal.bell()
+            case .quit:
+                running = false
+            }
+        }
+        // Own edits change the save state without any server message saying so.
+        if edited { model.sync(state: await client.state) }
+    }
+
+    private mutating func send(_ outgoing: TUIOutgoing, group: inout TaskGroup<Void>) async {
+        switch outgoing {
+        case .set(let cell, let value, let base):
+            model.recordSent(op: await client.set(cell, value, base: base), for: outgoing)
+        case .clear(let cell, let base):
+            model.recordSent(op: await client.clear(cell, base: base), for: outgoing)
+        case .resolve(let cell):
+            await client.resolve(cell)
+        case .presence(let cursor, let editing):
+            let now = WallClock.nowMilliseconds()
+            if let presence = throttle.offer(.init(cursor: cursor, editing: editing), now: now) {
+                await client.updatePresence(cursor: presence.cursor, editing: presence.editing)
+            } else {
+                later(.milliseconds(throttle.delay(now: now)), .presenceDue, group: &group)
+            }
+        }
+    }
+
+    /// Draws now, or schedules a frame once the frame interval has passed since the last draw.
+    private mutating func drawIfDue(group: inout TaskGroup<Void>) {
+        guard dirty, !frameScheduled else { return }
+        let elapsed = ContinuousClock.now - lastDraw
+        if elapsed >= frameInterval {
+            drawNow()
+            lastDraw = .now
+            dirty = false
+        } else {
+            frameScheduled = true
+            later(frameInterval - elapsed, .frame, group: &group)
+        }
+    }
+
+    private func later(_ delay: Duration, _ event: AppEvent, group: inout TaskGroup<Void>) {
+        let sink = self.sink
+        group.addTask {
+            try? await Task.sleep(for: delay)
+            sink.yield(event)
+        }
+    }
+}

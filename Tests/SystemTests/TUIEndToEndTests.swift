@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// Two real `grid-tui` processes in tmux against two real grid-servers, driven only by
+/// send-keys and read only by capture-pane.
+@Suite(.serialized)
+struct TUIEndToEndTests {
+    struct Setup {
+        let directory: URL
+        let grid: String
+        let serverA: ServerProcess
+        let serverB: ServerProcess
+        let alice: TmuxSession
+        let bob: TmuxSession
+
+        static func start(_ name: String) async throws -> Setup {
+            let directory = SystemHarness.temporaryDirectory(name)
+            let grid = "\(name)-\(UUID().uuidString.prefix(6).lowercased())"
+            let serverA = try ServerProcess(id: "ta-\(UUID().uuidString.prefix(4))", directory: directory)
+            let serverB = try ServerProcess(id: "tb-\(UUID().uuidString.prefix(4))", directory: directory)
+            try await serverA.waitUntilListening()
+            try await serverB.waitUntilListening()
+            let tui = SystemHarness.binDirectory.appendingPathComponent("grid-tui").path
+            let alice = try await TmuxSession.start(command: "\(tui) --server \(serverA.url) --server \(serverB.url) --user alice --grid \(grid)")
+            let bob = try await TmuxSession.start(command: "\(tui) --server \(serverB.url) --user bob --grid \(grid)")
+            try await alice.waitFor("CONNECTED")
+            try await bob.waitFor("CONNECTED")
+            return Setup(directory: directory, grid: grid, serverA: serverA, serverB: serverB, alice: alice, bob: bob)
+        }
+
+        func stop() async {
+            await alice.kill()
+            await bob.kill()
+            await serverA.stop()
+            await serverB.stop()
+        }
+    }
+
+    static func goTo(_ cell: String, on session: TmuxSession) async throws {
+        try await session.send("g")
+        try await session.type(cell)
+        try await session.send("Enter")
+    }
+
+    @Test func aValueTypedInOneAppearsInTheOtherAndTheUsersPanelListsBoth() async throws {
+        let setup = try await Setup.start("tui-live")
+        defer { Task { await setup.stop() } }
+        try await Self.goTo("C3", on: setup.alice)
+        try await setup.alice.send("=")
+        try await setup.alice.type("typed by alice")
+        try await setup.alice.send("Enter")
+        try await setup.bob.waitFor("typed by")
+        try await Self.goTo("C3", on: setup.bob)
+        try await setup.bob.waitFor("C3  typed by alice")
+        for session in [setup.alice, setup.bob] {
+            try await session.waitFor("Users online (2)")
+            let screen = try await session.capture()
+            #expect(screen.contains("alice") && screen.contains("bob"), "\(screen)")
+            #expect(screen.contains("@\(setup.serverA.id)") && screen.contains("@\(setup.serverB.id)"), "\(screen)")
+        }
+    }
+
+    @Test func aConflictIsHighlightedOnBothScreensAndTheLoserGetsTheDialog() async throws {
+        let setup = try await Setup.start("tui-conflict")
+        defer { Task { await setup.stop() } }
+        for session in [setup.alice, setup.bob] { try await Self.goTo("B2", on: session) }
+        // Both start editing B2 from the same version; alice is warned that bob is editing it,
+        // goes ahead, and commits first.
+        try await setup.bob.send("=")
+        try await setup.bob.waitFor(" EDIT ")
+        try await setup.alice.waitFor("✎ editing B2")
+        try await setup.alice.send("=")
+        try await setup.alice.waitFor("bob is editing B2. Edit anyway? (y/n)")
+        try await setup.alice.send("y")
+        try await setup.alice.type("alice wins")
+        try await setup.bob.type("bob loses")
+        try await setup.alice.send("Enter")
+        try await setup.bob.waitFor("changed by alice meanwhile")
+        try await setup.bob.send("Enter")
+        try await setup.bob.waitFor("CONFLICT on B2")
+        let dialog = try await setup.bob.capture()
+        #expect(dialog.contains("theirs: \"alice wins\"") && dialog.contains("mine:   \"bob loses\""), "\(dialog)")
+        #expect(dialog.contains("t keep theirs"), "\(dialog)")
+        try await setup.alice.waitFor("CONTESTED")
+        try await setup.bob.send("Escape")
+        try await setup.bob.waitFor("CONTESTED")
+        #expect(!(try await setup.alice.capture()).contains("CONFLICT on B2"), "the winner gets no dialog")
+    }
+
+    @Test func killingAClientsServerShowsTheBannerThenItReconnectsAndItsPendingEditArrives() async throws {
+        let setup = try await Setup.start("tui-failover")
+        defer { Task { await setup.stop() } }
+        // With the other server frozen, alice stays disconnected long enough to edit offline.
+        setup.serverB.pause()
+        setup.serverA.kill()
+        try await setup.alice.waitFor("SERVER LOST")
+        try await setup.alice.waitFor("Reconnecting:")
+        try await Self.goTo("D4", on: setup.alice)
+        try await setup.alice.send("=")
+        try await setup.alice.type("made while lost")
+        try await setup.alice.send("Enter")
+        try await setup.alice.waitFor("save: 1 pending")
+        setup.serverB.resume()
+        try await setup.alice.waitFor("server \(setup.serverB.id)", timeout: .seconds(30))
+        try await setup.bob.waitFor("made whil", timeout: .seconds(30))
+        let screen = try await setup.alice.capture()
+        #expect(!screen.contains("SERVER LOST"), "the banner clears once connected: \(screen)")
+    }
+}
