@@ -231,7 +231,7 @@ extension SystemHarness {
     /// inherits, and a daemon the command starts (redis-server, a tmux server) inherits it too, so
     /// the exit is never seen. Closing every other descriptor also keeps such daemons from holding
     /// the pipes of the clients under test open.
-    static func run(_ argv: [String], output: String? = nil) async throws -> Int32 {
+    static func run(_ argv: [String], output: String? = nil, extraEnvironment: [String: String] = [:]) async throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -241,7 +241,7 @@ extension SystemHarness {
         // The shell closes every descriptor above 2 before running the command.
         let closing = "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done 2>/dev/null; exec \"$@\""
         let cArguments = (["/bin/bash", "-c", closing, "run"] + argv).map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let cEnvironment = environment.merging(extraEnvironment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             cArguments.forEach { free($0) }
             cEnvironment.forEach { free($0) }

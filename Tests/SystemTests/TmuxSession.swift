@@ -9,6 +9,11 @@ final class TmuxSession: Sendable {
         self.name = name
     }
 
+    /// A pane some other program started, addressed as `session:window.pane`.
+    init(existing target: String) {
+        self.name = target
+    }
+
     static func start(command: String, width: Int = 120, height: Int = 36, environment: [String: String] = [:]) async throws -> TmuxSession {
         let session = TmuxSession(name: "cgtest-\(UUID().uuidString.prefix(8))")
         let exports = (["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"].merging(environment) { $1 })
