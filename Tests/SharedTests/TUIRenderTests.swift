@@ -204,11 +204,12 @@ struct TUIRenderTests {
 
     @Test func bannerSaysWhatFailedAndWhatHappensNext() {
         var harness = TUIHarness()
-        harness.receive(.error(.init(code: .redisUnavailable, message: "the server lost Redis")))
+        harness.receive(.error(.init(code: .redisUnavailable, message: "Redis is unreachable at redis://127.0.0.1:16379/0 (Connection refused); your unsaved edits are kept")))
         harness.status(.waiting(server: TUIHarness.server, retryAt: 1_400, reason: "redis_unavailable"))
         let buffer = render(harness)
         let lines = buffer.lines
-        #expect(lines[1].hasPrefix(" ✖ REDIS DOWN: The server cannot reach Redis"))
+        #expect(lines[1].hasPrefix(" ✖ REDIS DOWN: Redis is unreachable at redis://127.0.0.1:16379/0"))
+        #expect(harness.model.failure?.message.hasSuffix("Your 0 unsaved edits are kept and will be resent after reconnecting.") == true)
         #expect(lines.contains { $0.hasPrefix("   Reconnecting: next try ws://127.0.0.1:18181/ws in 0.4 s") })
         #expect(buffer[1, 0].style.background == .red)
         // The grid moves down under the banner and still fits.

@@ -117,6 +117,7 @@ struct FailureSystemTests {
         }
         let statuses = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)
         #expect(settled, "\(statuses)")
+        #expect(server.spoolDepth == 0)
         await server.stop()
     }
 
@@ -149,6 +150,12 @@ struct FailureSystemTests {
         }
         let statuses = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)
         #expect(marked, "every active session is marked error in MySQL: \(statuses)")
+        let latecomer = try HeadlessClient(user: "kai", grid: grid, servers: [serverA.url], directory: directory)
+        try await latecomer.finish()
+        #expect(latecomer.exitCode == 1 && FailureChecks.errorCodes(latecomer).contains("redis_unavailable"), "a connecting client is refused")
+        #expect(latecomer.stderr.contains("Redis is unreachable at redis://"), "\(latecomer.stderr)")
+        let latecomerRows = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["kai"]
+        #expect(latecomerRows == ["error"], "its refused session is written to MySQL as error")
         ivy.send("set A2 while redis was down\n")
         try await Task.sleep(for: .milliseconds(300))
         try await SystemHarness.services("start", "redis")
@@ -224,6 +231,11 @@ struct FailureSystemTests {
         let spooled = try await SystemHarness.eventually(timeout: .seconds(20)) { server.spoolDepth > 0 }
         #expect(spooled, "the active session's error is spooled locally")
         #expect(FailureChecks.errorCodes(lea).contains("redis_unavailable"))
+        let spooledBefore = server.spoolDepth
+        let latecomer = try HeadlessClient(user: "mo", grid: grid, servers: [server.url], directory: directory)
+        try await latecomer.finish()
+        #expect(latecomer.exitCode == 1 && FailureChecks.errorCodes(latecomer).contains("redis_unavailable"), "a connecting client errors out")
+        #expect(server.spoolDepth > spooledBefore, "its error is spooled too")
 
         try await SystemHarness.services("start", "redis")
         try await SystemHarness.services("start", "mysql")
@@ -232,8 +244,10 @@ struct FailureSystemTests {
         #expect(drained, "the spool drains once MySQL is back")
         let mysql = try SystemHarness.mysqlClient()
         defer { Task { await mysql.shutdown() } }
-        let rows = try await mysql.query("SELECT status FROM sessions WHERE grid = ? AND user_name = 'lea'", [.text(grid)])
-        #expect(rows.first?["status"].string == "error")
+        let drainedStatuses = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)
+        #expect(drainedStatuses["lea"]?.contains("error") == true && drainedStatuses["mo"] == ["error"], "\(drainedStatuses)")
+        let loginRows = try await mysql.query("SELECT COUNT(*) AS n FROM sessions WHERE grid = ? AND user_name = 'mo'", [.text(grid)])
+        #expect(loginRows.first?["n"].int ?? 0 >= 1)
         lea.send("sync 30000\nsettle 30000\ndump\nquit\n")
         try await lea.finish()
         #expect(lea.exitCode == 0, "\(lea.stderr)")

@@ -32,7 +32,7 @@ extension TUIModel {
             if failure?.isConnectionFailure == true { failure = nil }
             return []
         case .waiting(_, _, let reason):
-            return announce(fatalError.map(Self.failure(for:)) ?? Failure(.serverLost, "Lost the connection to the server: \(Self.plain(reason))."))
+            return announce(fatalError.map { Self.failure(for: $0, unsaved: unsavedEdits) } ?? Failure(.serverLost, "Lost the connection to the server: \(Self.plain(reason))."))
         case .stopped(let reason):
             guard let reason else { return [] }
             if failure?.kind == .loginRefused { return [] }
@@ -64,7 +64,7 @@ extension TUIModel {
         case .error(let error):
             if error.fatal {
                 fatalError = error
-                var failure = Self.failure(for: error)
+                var failure = Self.failure(for: error, unsaved: unsavedEdits)
                 if !previous.loggedIn && failure.kind == .serverLost {
                     failure = Failure(.loginRefused, "The server refused the login (\(error.code)): \(error.message).")
                 }
@@ -102,12 +102,19 @@ extension TUIModel {
         return "cannot reach \(server)" + (cause.map { " (\($0))" } ?? "")
     }
 
-    static func failure(for error: ServerMessage.ErrorFrame) -> Failure {
+    /// This user's edits not yet stored in MySQL: kept by the client core and resent.
+    var unsavedEdits: Int { state.saveState.pending + state.saveState.acked }
+
+    /// The server's own words name the backend and its address; the count of unsaved edits is
+    /// only known here.
+    static func failure(for error: ServerMessage.ErrorFrame, unsaved: Int) -> Failure {
+        let cause = error.message.components(separatedBy: "; ").first ?? error.message
+        let kept = "Your \(unsaved) unsaved edit\(unsaved == 1 ? " is" : "s are") kept and will be resent after reconnecting."
         switch error.code {
         case .redisUnavailable:
-            return Failure(.redisDown, "The server cannot reach Redis, so edits cannot be saved. Unsaved edits are kept and resent after reconnecting.")
+            return Failure(.redisDown, "\(cause), so edits cannot be saved. \(kept)")
         case .mysqlUnavailable:
-            return Failure(.mysqlDown, "The server cannot reach MySQL, so the grid's history cannot be loaded and the login was refused.")
+            return Failure(.mysqlDown, "\(cause), so the grid's history cannot be loaded and the login was refused. \(kept)")
         case .badName, .unsupportedProtocol, .loginTimeout:
             return Failure(.loginRefused, "The server refused the login (\(error.code)): \(error.message).")
         default:
