@@ -81,9 +81,10 @@ let package = Package(
             ]
         ),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared"]),
-        .testTarget(name: "SystemTests", dependencies: ["Shared", "MySQLClient"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["Shared", "MySQLClient", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Logging
 import NIOConcurrencyHelpers
 import RedisClient
@@ -28,58 +29,8 @@ enum RedisTestSupport {
         "test:redis:\(name):\(UUID().uuidString)"
     }
 
-    /// The directory holding Package.swift, found from this file's location.
-    static func repositoryRoot(from file: String = #filePath) throws -> URL {
-        var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw RedisError(code: .protocolError, message: "no Package.swift above \(file)")
-    }
-
-    /// Runs `scripts/services <arguments>` from the repository root and fails on a non-zero exit.
-    ///
-    /// Not Foundation's `Process`: on Linux it learns of the exit through a descriptor the child
-    /// inherits, and the redis-server daemon started by `start redis` inherits it too, so the
-    /// termination handler never runs. The child is reaped with a polling `waitpid` instead, which
-    /// also keeps the cooperative threads free.
     static func services(_ arguments: String...) async throws {
-        let root = try self.repositoryRoot().path
-        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec scripts/services \"$@\"", root] + arguments
-        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup($0) } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, cArguments, cEnvironment)
-        guard spawned == 0 else {
-            throw RedisError(code: .protocolError, message: "cannot run scripts/services: \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { break }
-            if result == -1, errno != EINTR {
-                throw RedisError(code: .protocolError, message: "waitpid failed: \(String(cString: strerror(errno)))")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        // WIFEXITED/WEXITSTATUS are macros Swift cannot import.
-        let exited = status & 0x7f == 0
-        let exitCode = (status >> 8) & 0xff
-        guard exited, exitCode == 0 else {
-            throw RedisError(
-                code: .protocolError,
-                message: "scripts/services \(arguments.joined(separator: " ")) failed (wait status \(status))"
-            )
-        }
+        try await ServiceScripts.run(services: arguments)
     }
 }
 
