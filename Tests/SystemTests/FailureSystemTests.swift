@@ -1,5 +1,6 @@
 import Foundation
 import MySQLClient
+import Shared
 import Testing
 
 /// One test per failure scenario of the seed's table: real processes killed with SIGKILL and
@@ -87,6 +88,9 @@ struct FailureSystemTests {
         let stalled = try #require(editor.objects.last { $0["cells"] != nil })
         #expect((stalled["cells"] as? [String: String])?.count == 21, "edits go on while MySQL is down")
         #expect((stalled["pending"] as? Int) == 0)
+        let durableVersion = Version((stalled["durable"] as? String) ?? "") ?? .zero
+        let latestVersion = Version((stalled["version"] as? String) ?? "") ?? .zero
+        #expect(durableVersion < latestVersion, "the durable watermark stalls while MySQL is down")
 
         let reported = try await SystemHarness.eventually(timeout: .seconds(15)) {
             editor.objects.contains { $0["type"] as? String == "health" && $0["mysql"] as? Bool == false }
@@ -211,6 +215,7 @@ struct FailureSystemTests {
         let mysql = try SystemHarness.mysqlClient()
         defer { Task { await mysql.shutdown() } }
         try await FailureChecks.assertRecovered(grid: grid, clients: [kim], mysql: mysql)
+        #expect(server.spoolDepth == 0)
         await server.stop()
     }
 
@@ -252,6 +257,7 @@ struct FailureSystemTests {
         try await lea.finish()
         #expect(lea.exitCode == 0, "\(lea.stderr)")
         try await FailureChecks.assertRecovered(grid: grid, clients: [lea], mysql: mysql)
+        #expect(server.spoolDepth == 0)
         await server.stop()
     }
 }
@@ -305,5 +311,58 @@ extension FailureSystemTests {
             try await client.finish()
         }
         await gateway.stop()
+    }
+}
+
+extension FailureSystemTests {
+    /// The manual path stays: `grid-server sessions list` and `sessions fail --server ID`; and a
+    /// server restarting with the same id ends its own old sessions before serving.
+    @Test func aRestartedServerEndsItsOwnOldSessionsAndAdminCommandsListAndFailSessions() async throws {
+        let directory = SystemHarness.temporaryDirectory("admin")
+        let grid = Self.grid("admin")
+        let id = "ad-\(UUID().uuidString.prefix(4))"
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        var server = try ServerProcess(id: id, directory: directory)
+        let port = server.port
+        defer { server.kill() }
+        try await server.waitUntilListening()
+        let first = try HeadlessClient(user: "ned", grid: grid, servers: [server.url], directory: directory)
+        first.send("set A1 one\nsettle 30000\necho ready\n")
+        try await first.waitFor("ready")
+        server.kill()
+        try await first.finish()
+        let listed = try await Self.admin(["sessions", "list", "--grid", grid], directory: directory)
+        #expect(listed.contains("ned") && listed.contains("\topen\t"), "\(listed)")
+
+        server = try ServerProcess(id: id, directory: directory, port: port)
+        try await server.waitUntilListening()
+        let cleaned = try await SystemHarness.eventually {
+            try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["ned"] == ["error"]
+        }
+        #expect(cleaned, "a restarted server ends the sessions its earlier run left open")
+
+        let second = try HeadlessClient(user: "ora", grid: grid, servers: [server.url], directory: directory)
+        second.send("sync\necho ready\n")
+        try await second.waitFor("ready")
+        server.kill()
+        try await second.finish()
+        let failed = try await Self.admin(["sessions", "fail", "--server", id], directory: directory)
+        #expect(failed.contains("failed 1 session records") || failed.contains("failed 2 session records"), "\(failed)")
+        let ended = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["ora"]
+        #expect(ended == ["error"], "the admin command marks the dead server's sessions error: \(String(describing: ended))")
+        let errors = try await Self.admin(["sessions", "list", "--grid", grid, "--status", "error"], directory: directory)
+        #expect(errors.contains("ned") && errors.contains("ora"), "\(errors)")
+    }
+
+    static func admin(_ arguments: [String], directory: URL) async throws -> String {
+        let output = directory.appendingPathComponent("admin-\(UUID().uuidString.prefix(6)).out").path
+        let status = try await SystemHarness.run(
+            [SystemHarness.binDirectory.appendingPathComponent("grid-server").path] + arguments
+                + ["--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL],
+            output: output
+        )
+        #expect(status == 0, "grid-server \(arguments.joined(separator: " ")) exited \(status)")
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 }
