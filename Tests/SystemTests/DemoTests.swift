@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `scripts/demo` brings up two servers and a tmux session with two grid-tui panes and a bot;
@@ -15,7 +16,7 @@ struct DemoTests {
         ]
         let started = try await SystemHarness.run(["/bin/bash", demo], extraEnvironment: environment)
         var stopped = false
-        defer { if !stopped { Task { _ = try? await SystemHarness.run(["/bin/bash", demo, "stop"], extraEnvironment: environment) } } }
+        defer { if !stopped { ServiceScripts.runBlocking(["/bin/bash", demo, "stop"], extraEnvironment: environment) } }
         #expect(started == 0)
         let panes = try await TmuxSession.tmux(["list-panes", "-t", session])
         #expect(panes.split(separator: "\n").count == 3, "two TUIs and the bot: \(panes)")

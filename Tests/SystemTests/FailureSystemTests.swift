@@ -1,6 +1,7 @@
 import Foundation
 import MySQLClient
 import Shared
+import TestSupport
 import Testing
 
 /// One test per failure scenario of the seed's table: real processes killed with SIGKILL and
@@ -80,7 +81,7 @@ struct FailureSystemTests {
 
         try await SystemHarness.services("kill", "mysql")
         var restored = false
-        defer { if !restored { Task { try? await SystemHarness.services("start", "mysql") } } }
+        defer { if !restored { ServiceScripts.restore("mysql") } }
         var script = ""
         for index in 1...20 { script += "set B\(index) offline \(index)\n" }
         editor.send(script + "sync 30000\ndump\necho edited\n")
@@ -142,7 +143,7 @@ struct FailureSystemTests {
 
         try await SystemHarness.services("kill", "redis")
         var restored = false
-        defer { if !restored { Task { try? await SystemHarness.services("start", "redis") } } }
+        defer { if !restored { ServiceScripts.restore("redis") } }
         let mysql = try SystemHarness.mysqlClient()
         defer { Task { await mysql.shutdown() } }
         let errored = try await SystemHarness.eventually(timeout: .seconds(20)) {
@@ -232,7 +233,12 @@ struct FailureSystemTests {
         try await SystemHarness.services("kill", "mysql")
         try await SystemHarness.services("kill", "redis")
         var restored = false
-        defer { if !restored { Task { try? await SystemHarness.services("start", "redis"); try? await SystemHarness.services("start", "mysql") } } }
+        defer {
+            if !restored {
+                ServiceScripts.restore("redis")
+                ServiceScripts.restore("mysql")
+            }
+        }
         let spooled = try await SystemHarness.eventually(timeout: .seconds(20)) { server.spoolDepth > 0 }
         #expect(spooled, "the active session's error is spooled locally")
         #expect(FailureChecks.errorCodes(lea).contains("redis_unavailable"))
@@ -292,7 +298,7 @@ extension FailureSystemTests {
 
         try await SystemHarness.services("kill", "redis")
         var restored = false
-        defer { if !restored { Task { try? await SystemHarness.services("start", "redis") } } }
+        defer { if !restored { ServiceScripts.restore("redis") } }
         let rows = try await SystemHarness.eventually(timeout: .seconds(20)) {
             let rows = try await mysql.query(
                 "SELECT user_name, status, opened_at FROM sessions WHERE grid = ? AND user_name IN ('max', 'nia')", [.text(grid)]

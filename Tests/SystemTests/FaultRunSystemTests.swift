@@ -1,5 +1,6 @@
 import Foundation
 import MySQLClient
+import TestSupport
 import Testing
 
 /// A seeded random fault run: continuous edits from several clients on three servers while
@@ -41,10 +42,8 @@ struct FaultRunSystemTests {
         var restored = false
         defer {
             if !restored {
-                Task {
-                    try? await SystemHarness.services("start", "redis")
-                    try? await SystemHarness.services("start", "mysql")
-                }
+                ServiceScripts.restore("redis")
+                ServiceScripts.restore("mysql")
             }
         }
 

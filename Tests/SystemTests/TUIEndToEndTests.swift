@@ -28,11 +28,12 @@ struct TUIEndToEndTests {
             return Setup(directory: directory, grid: grid, serverA: serverA, serverB: serverB, alice: alice, bob: bob)
         }
 
-        func stop() async {
-            await alice.kill()
-            await bob.kill()
-            await serverA.stop()
-            await serverB.stop()
+        /// Synchronous, for `defer`: nothing of one test may outlive it.
+        func kill() {
+            alice.killNow()
+            bob.killNow()
+            serverA.kill()
+            serverB.kill()
         }
     }
 
@@ -44,7 +45,7 @@ struct TUIEndToEndTests {
 
     @Test func aValueTypedInOneAppearsInTheOtherAndTheUsersPanelListsBoth() async throws {
         let setup = try await Setup.start("tui-live")
-        defer { Task { await setup.stop() } }
+        defer { setup.kill() }
         try await Self.goTo("C3", on: setup.alice)
         try await setup.alice.send("=")
         try await setup.alice.type("typed by alice")
@@ -58,11 +59,18 @@ struct TUIEndToEndTests {
             #expect(screen.contains("alice") && screen.contains("bob"), "\(screen)")
             #expect(screen.contains("@\(setup.serverA.id)") && screen.contains("@\(setup.serverB.id)"), "\(screen)")
         }
+        // Closing the terminal window ends the client: none may linger on a dead terminal.
+        await setup.alice.kill()
+        await setup.bob.kill()
+        let gone = try await SystemHarness.eventually(timeout: .seconds(10)) {
+            try await SystemHarness.run(["/usr/bin/pgrep", "-f", "grid-tui .*--grid \(setup.grid)"]) != 0
+        }
+        #expect(gone, "grid-tui exits when its terminal goes away")
     }
 
     @Test func aConflictIsHighlightedOnBothScreensAndTheLoserGetsTheDialog() async throws {
         let setup = try await Setup.start("tui-conflict")
-        defer { Task { await setup.stop() } }
+        defer { setup.kill() }
         for session in [setup.alice, setup.bob] { try await Self.goTo("B2", on: session) }
         // Both start editing B2 from the same version; alice is warned that bob is editing it,
         // goes ahead, and commits first.
@@ -89,7 +97,7 @@ struct TUIEndToEndTests {
 
     @Test func killingAClientsServerShowsTheBannerThenItReconnectsAndItsPendingEditArrives() async throws {
         let setup = try await Setup.start("tui-failover")
-        defer { Task { await setup.stop() } }
+        defer { setup.kill() }
         // With the other server frozen, alice stays disconnected long enough to edit offline.
         setup.serverB.pause()
         setup.serverA.kill()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A real terminal for end-to-end tests: a detached tmux session running one command, driven
 /// only by send-keys and read only by capture-pane, as a person would use it.
@@ -46,6 +47,11 @@ final class TmuxSession: Sendable {
 
     func kill() async {
         _ = try? await Self.tmux(["kill-session", "-t", name])
+    }
+
+    /// The same, blocking: for `defer`.
+    func killNow() {
+        ServiceScripts.runBlocking(["/usr/bin/tmux", "kill-session", "-t", name])
     }
 
     @discardableResult

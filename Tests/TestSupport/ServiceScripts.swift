@@ -35,6 +35,27 @@ public enum ServiceScripts {
     /// the pipes of the clients under test open. The child is awaited with a polling `waitpid`,
     /// which keeps the cooperative threads free.
     public static func run(_ argv: [String], output: String? = nil, extraEnvironment: [String: String] = [:]) async throws -> Int32 {
+        let pid = try spawn(argv, output: output, extraEnvironment: extraEnvironment)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) != pid { try await Task.sleep(for: .milliseconds(20)) }
+        return status
+    }
+
+    /// The same, blocking the calling thread: for cleanup in `defer`, which cannot await.
+    @discardableResult
+    public static func runBlocking(_ argv: [String], extraEnvironment: [String: String] = [:]) -> Int32 {
+        guard let pid = try? spawn(argv, output: nil, extraEnvironment: extraEnvironment) else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    /// Restarts a service a test stopped, even when the test failed half-way.
+    public static func restore(_ service: String) {
+        runBlocking(["/bin/sh", "-c", "cd \"$0\" && exec scripts/services start \"$1\"", repositoryRoot().path, service])
+    }
+
+    private static func spawn(_ argv: [String], output: String?, extraEnvironment: [String: String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -52,9 +73,7 @@ public enum ServiceScripts {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, cArguments, cEnvironment)
         guard spawned == 0 else { throw ScriptFailure(message: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) != pid { try await Task.sleep(for: .milliseconds(20)) }
-        return status
+        return pid
     }
 }
 

@@ -6,7 +6,7 @@ enum AppEvent: Sendable {
     case client(GridClientUpdate)
     case historyLoaded(ServerMessage.HistoryPage, before: Version?, after: Version?)
     case historyFailed(String, before: Version?, after: Version?)
-    /// SIGINT or SIGTERM: quit cleanly.
+    /// SIGINT, SIGTERM or SIGHUP (the terminal went away): quit cleanly.
     case signal(Int32)
     /// The clock, for countdowns and retries.
     case tick

@@ -23,7 +23,7 @@ public struct TUIApp: Sendable {
             FileHandle.standardError.write(Data((UTF8Locale.message(codeset: codeset) + "\n").utf8))
             return 2
         }
-        let quitSignals = [SIGINT, SIGTERM]
+        let quitSignals = [SIGINT, SIGTERM, SIGHUP]
         SignalWatcher.ignore(quitSignals)
         let terminal: NcursesTerminal
         do {

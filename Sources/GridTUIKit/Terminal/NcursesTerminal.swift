@@ -105,6 +105,12 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
         if let key = lock.withLock({ readKey() }) { return key }
         var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         _ = poll(&descriptor, 1, Int32(timeout))
+        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            // The terminal is gone (its window closed): quit as on a hangup, instead of polling a
+            // dead descriptor forever.
+            raise(SIGHUP)
+            return nil
+        }
         // Read even without input: a terminal resize shows up only as a key from curses.
         return lock.withLock { readKey() }
     }
