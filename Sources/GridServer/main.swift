@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("spool-dir"), help: "Folder for session records that could reach neither Redis nor MySQL (default: $GRID_STATE_DIR/spool, else .grid-spool).")
     var spoolDirectory: String?
 
+    @Option(name: .customLong("max-queued-frames"), help: "Frames queued for one client before it is dropped as too slow to read.")
+    var maxQueuedFrames: Int = ServerConfiguration.Limits().outboundQueueFrames
+
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
@@ -48,6 +51,8 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.serverID = serverID
         configuration.persist = !noPersist
+        guard maxQueuedFrames > 0 else { throw ValidationError("--max-queued-frames must be at least 1") }
+        configuration.limits.outboundQueueFrames = maxQueuedFrames
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory
