@@ -92,10 +92,10 @@ public actor GridHub {
             } catch {
                 if Task.isCancelled { break }
                 failures += 1
-                if failures == 1 {
-                    logger.warning("grid tail lost Redis; ending this grid's sessions", metadata: ["error": "\(error)"])
-                    endAllSessions(because: error)
-                }
+                if failures == 1 { logger.warning("grid tail lost Redis; ending this grid's sessions", metadata: ["error": "\(error)"]) }
+                // Also sessions that logged in while Redis was briefly back: a session must never
+                // outlive an outage it did not see, or a rebuild could change cells under it.
+                endAllSessions(because: error)
                 try? await Task.sleep(for: .milliseconds(min(1000, 50 * failures)))
             }
         }

@@ -37,14 +37,17 @@ public struct GridRebuilder: Sendable {
         try await rebuild(grid: grid)
     }
 
-    /// Redis holds the grid (ready marker) and its log reaches at least MySQL's watermark.
+    /// Redis holds the grid (ready marker) and has everything MySQL holds. Its log's newest entry
+    /// is not enough to tell: entries appended after a restart that lost the last second of
+    /// writes are newer than the lost ones. Redis's own `durable` key is: it is set only after
+    /// MySQL committed, so a restart that lost writes MySQL has also left it behind.
     private func isCurrent(grid: String) async throws -> Bool {
         let keys = RedisKeys(grid: grid)
-        let replies = try await redis.pipeline([["EXISTS", Self.readyKey(grid)], ["XREVRANGE", keys.log, "+", "-", "COUNT", "1"]])
+        let replies = try await redis.pipeline([["EXISTS", Self.readyKey(grid)], ["GET", keys.durable]])
         guard replies[0].int == 1 else { return false }
-        let newest = replies[1].array?.first?.array?.first?.string.flatMap { Version($0) } ?? .zero
+        let durable = replies[1].string.flatMap { Version($0) } ?? .zero
         let watermark = try await self.watermark(grid: grid)
-        return watermark.map { newest >= $0 } ?? true
+        return watermark.map { durable >= $0 } ?? true
     }
 
     private func watermark(grid: String) async throws -> Version? {
@@ -55,8 +58,7 @@ public struct GridRebuilder: Sendable {
         let keys = RedisKeys(grid: grid)
         let watermark = try await self.watermark(grid: grid)
         let newest = try await redis.command(["XREVRANGE", keys.log, "+", "-", "COUNT", "1"]).array?.first?.array?.first?.string.flatMap { Version($0) }
-        let cellCount = try await redis.command(["HLEN", keys.cells]).int ?? 0
-        guard let watermark, (newest ?? .zero) < watermark || cellCount == 0 else {
+        guard let watermark else {
             _ = try await redis.command(["SET", Self.readyKey(grid), "1"])
             return
         }
@@ -81,15 +83,28 @@ public struct GridRebuilder: Sendable {
         )
         let first = try await mysql.query("SELECT id_ms, id_seq FROM ops WHERE grid = ? ORDER BY id_ms, id_seq LIMIT 1", [.text(grid)]).first
 
-        var commands: [[String]] = [["DEL", keys.cells, keys.contested]]
+        // Merge, never roll back: a cell Redis holds at a newer version than MySQL (written after
+        // the restart, or not yet persisted) keeps its Redis state.
+        var inRedis: [String: Version] = [:]
+        GridStore.forEachPair(try await redis.command(["HGETALL", keys.cells])) { cell, record in
+            inRedis[cell] = LogEntry.cellState(record)?.version
+        }
+        var commands: [[String]] = []
+        var rebuilt: Set<String> = []
         for row in cells {
-            guard let cell = row["cell"].string, let version = row["version"].string else { continue }
+            guard let cell = row["cell"].string, let version = row["version"].string, let stored = Version(version) else { continue }
+            if let current = inRedis[cell], current >= stored { continue }
+            rebuilt.insert(cell)
             let value = row["value"].string
             let record = [version, row["at_ms"].string ?? "0", row["user_name"].string ?? "", value == nil ? "c" : "s", value ?? ""].joined(separator: "\t")
             commands.append(["HSET", keys.cells, cell, record])
         }
+        // A rebuilt cell is contested exactly when MySQL's last event for it is a conflict.
+        for cell in rebuilt { commands.append(["HDEL", keys.contested, cell]) }
         for row in contested {
-            guard let cell = row["cell"].string, let ms = row["id_ms"].int, let seq = row["id_seq"].int else { continue }
+            guard let cell = row["cell"].string, rebuilt.contains(cell) || inRedis[cell] == nil,
+                let ms = row["id_ms"].int, let seq = row["id_seq"].int
+            else { continue }
             commands.append(["HSET", keys.contested, cell, "\(ms)-\(seq)"])
         }
         for row in ops {
@@ -101,7 +116,8 @@ public struct GridRebuilder: Sendable {
             } else {
                 outcome = "a\t\(ms)-\(seq)"
             }
-            commands.append(["HSET", keys.ops, op, outcome])
+            // Outcomes Redis still knows stay as they are.
+            commands.append(["HSETNX", keys.ops, op, outcome])
         }
         if let first, let ms = first["id_ms"].int, let seq = first["id_seq"].int {
             commands.append(["SET", keys.first, "\(ms)-\(seq)"])
