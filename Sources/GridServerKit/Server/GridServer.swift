@@ -89,20 +89,29 @@ public enum GridServer {
         router.ws("/ws") { inbound, outbound, context in
             let outbox = SessionOutbox(limit: services.configuration.limits.outboundQueueFrames)
             let logger = context.logger
-            // Whichever ends first ends the connection: the client leaving (the reader), or the
-            // server ending the session (the outbox finishes and the writer drains it).
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // The client leaving ends the writer and the reader at once. The server ending the
+            // session finishes the outbox instead, and the writer first sends what is queued (the
+            // error frame that says why), bounded by a grace period for a client that stopped reading.
+            try await withThrowingTaskGroup(of: ConnectionTask.self) { group in
                 group.addTask {
                     for await frame in outbox.frames {
                         if outbox.didOverflow { break }
                         try await outbound.write(.text(frame))
                     }
+                    return .writer
                 }
                 group.addTask {
                     var session = GridSession(services: services, outbox: outbox, logger: logger)
                     await session.run(inbound: inbound)
+                    return .session
                 }
-                _ = try await group.next()
+                if try await group.next() == .session {
+                    group.addTask {
+                        try await Task.sleep(for: services.configuration.limits.closeGrace)
+                        return .grace
+                    }
+                    _ = try await group.next()
+                }
                 group.cancelAll()
             }
         }
@@ -118,4 +127,9 @@ public enum GridServer {
             logger: wsLogger
         )
     }
+}
+
+/// The tasks serving one WebSocket connection, named so the first to end decides what follows.
+private enum ConnectionTask: Sendable {
+    case writer, session, grace
 }

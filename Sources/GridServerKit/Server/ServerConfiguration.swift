@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
         public var outboundQueueFrames = 4096
         /// Largest history page.
         public var maxHistoryPage = 1000
+        /// How long a session the server ends may take to receive its last frames (the error
+        /// that says why) before the connection closes anyway.
+        public var closeGrace: Duration = .seconds(2)
         public init() {}
     }
 
