@@ -6,11 +6,7 @@ import Testing
 /// A seeded random fault run: continuous edits from several clients on three servers while
 /// servers, Redis and MariaDB are killed and restarted at random moments. It prints its seed;
 /// `GRID_FAULT_SEED=<seed> scripts/test --filter FaultRun` replays the same schedule.
-///
-/// Opt-in (`GRID_FAULT_RUN=1`, or a `GRID_FAULT_SEED`) until the rare divergence it found with
-/// seed 143181 (one client ends with older values than MySQL for a few cells) is fixed: run in
-/// every CI build it would fail about one build in six. See docs/FAILURES.md.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["GRID_FAULT_RUN"] == "1" || ProcessInfo.processInfo.environment["GRID_FAULT_SEED"] != nil))
+@Suite(.serialized)
 struct FaultRunSystemTests {
     /// SplitMix64: small, seedable, and the same on every machine.
     struct SeededGenerator: RandomNumberGenerator {

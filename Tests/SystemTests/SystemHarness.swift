@@ -63,20 +63,27 @@ final class ServerProcess: Sendable {
     let logFile: URL
     let spoolFile: URL
     private let process: Process
+    /// How many lives of this server the log already holds.
+    private let earlierStarts: Int
 
     init(id: String, directory: URL, port: Int? = nil, extraArguments: [String] = []) throws {
         self.id = id
         self.port = port ?? SystemHarness.freePort()
         self.logFile = directory.appendingPathComponent("\(id).log")
         self.spoolFile = directory.appendingPathComponent("spool/\(id).jsonl")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        // A restarted server appends to its log, so a failing run keeps every life of it.
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
         let process = Process()
         process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-server")
         process.arguments = [
             "--port", String(self.port), "--server-id", id, "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
             "--spool-dir", directory.appendingPathComponent("spool").path,
         ] + extraArguments
+        earlierStarts = Self.starts(in: (try? String(contentsOf: logFile, encoding: .utf8)) ?? "")
         let log = try FileHandle(forWritingTo: logFile)
+        try log.seekToEnd()
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -89,13 +96,16 @@ final class ServerProcess: Sendable {
 
     func waitUntilListening() async throws {
         let ready = try await SystemHarness.eventually(timeout: .seconds(60)) {
-            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            return log.contains("listening on")
+            Self.starts(in: log) > earlierStarts
         }
         if !ready { throw HarnessError(message: "server \(id) did not start; log:\n\(log)") }
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    private static func starts(in log: String) -> Int {
+        log.components(separatedBy: "listening on").count - 1
+    }
 
     /// The server's `/healthz` document.
     func healthz() throws -> [String: Any] {
@@ -155,9 +165,14 @@ final class HeadlessClient: Sendable {
         process.standardError = try FileHandle(forWritingTo: errorFile)
         let lines = self.lines
         let partial = self.partial
+        // A copy of everything printed, for reading after a failed run.
+        let outputFile = directory.appendingPathComponent("\(user).stdout")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let copy = try FileHandle(forWritingTo: outputFile)
         stdout.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
             guard !chunk.isEmpty else { return }
+            copy.write(chunk)
             let complete: [String] = partial.withLockedValue { buffer in
                 buffer.append(chunk)
                 var found: [String] = []

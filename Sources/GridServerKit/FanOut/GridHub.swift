@@ -7,10 +7,11 @@ import Shared
 /// each entry encoded once and the same frame queued for every local session of the grid.
 public actor GridHub {
     private enum Phase {
-        /// Subscribed before its snapshot was taken: frames are held until the welcome is sent.
-        case buffering([(Version?, String)])
+        /// Subscribed before its snapshot was taken: frames are held until the welcome is sent,
+        /// and the latest restore from MySQL seen meanwhile (µs) is remembered.
+        case buffering([(Version?, String)], restoredAt: Int64?)
         /// Receives every log event after `after`, and every ephemeral frame.
-        case live(after: Version)
+        case live(after: Version, snapshotAt: Int64)
     }
 
     private struct Subscriber {
@@ -51,17 +52,22 @@ public actor GridHub {
     }
 
     public func subscribe(session: String, outbox: SessionOutbox) {
-        subscribers[session] = Subscriber(outbox: outbox, phase: .buffering([]))
+        subscribers[session] = Subscriber(outbox: outbox, phase: .buffering([], restoredAt: nil))
     }
 
-    /// Sends the welcome, then what arrived since the snapshot, then goes live.
-    public func activate(session: String, welcome: String, version: Version) {
-        guard var subscriber = subscribers[session], case .buffering(let held) = subscriber.phase else { return }
+    /// Sends the welcome, then what arrived since the snapshot, then goes live. A snapshot
+    /// older than a restore announced meanwhile is stale: the session ends and logs in again.
+    public func activate(session: String, welcome: String, version: Version, snapshotAt: Int64) {
+        guard var subscriber = subscribers[session], case .buffering(let held, let restoredAt) = subscriber.phase else { return }
+        if let restoredAt, snapshotAt < restoredAt {
+            end(session, subscriber)
+            return
+        }
         subscriber.outbox.send(welcome)
         for (id, frame) in held where id.map({ $0 > version }) ?? true {
             subscriber.outbox.send(frame)
         }
-        subscriber.phase = .live(after: version)
+        subscriber.phase = .live(after: version, snapshotAt: snapshotAt)
         subscribers[session] = subscriber
     }
 
@@ -80,14 +86,15 @@ public actor GridHub {
         var failures = 0
         while !Task.isCancelled {
             do {
+                if failures > 0 {
+                    try await resume()
+                    logger.info("grid tail reconnected")
+                    failures = 0
+                }
                 let reply = try await connection.command(
                     ["XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", keys.log, keys.ephemeral, logPosition, ephemeralPosition],
                     timeout: .seconds(5)
                 )
-                if failures > 0 {
-                    logger.info("grid tail reconnected")
-                    failures = 0
-                }
                 deliver(reply)
             } catch {
                 if Task.isCancelled { break }
@@ -101,12 +108,30 @@ public actor GridHub {
         }
     }
 
+    /// Redis may have come back behind the old positions (a lost AOF second, or a rebuild from
+    /// MySQL that set the stream's id lower), and entries written after that would sort below
+    /// them and never be read: the tail restarts from the stream as it is now. A session that
+    /// logged in meanwhile took its snapshot before that position and could miss entries
+    /// between the two, so it ends too and logs in again.
+    private func resume() async throws {
+        try await prepare()
+        endAllSessions(
+            reason: "Redis came back; the grid's tail restarted",
+            message: "Redis at \(redis.configuration.redactedURL) was unavailable and is back; reconnecting resends your unsaved edits"
+        )
+    }
+
     /// Without Redis no session can see or make edits: every local session ends with an error
     /// that tells the client to reconnect (it keeps and resends its unsaved edits).
     private func endAllSessions(because error: any Error) {
-        let reason = "Redis unavailable: \(GridSession.describe(error))"
-        let frame = codec.encode(ServerMessage.error(.init(code: .redisUnavailable, message:
-            "Redis is unreachable at \(redis.configuration.redactedURL) (\(GridSession.describe(error))); your unsaved edits are kept and will be resent after reconnecting")))
+        endAllSessions(
+            reason: "Redis unavailable: \(GridSession.describe(error))",
+            message: "Redis is unreachable at \(redis.configuration.redactedURL) (\(GridSession.describe(error))); your unsaved edits are kept and will be resent after reconnecting"
+        )
+    }
+
+    private func endAllSessions(reason: String, message: String) {
+        let frame = codec.encode(ServerMessage.error(.init(code: .redisUnavailable, message: message)))
         for subscriber in subscribers.values {
             subscriber.outbox.send(frame)
             subscriber.outbox.finish(reason: reason)
@@ -128,10 +153,40 @@ public actor GridHub {
                 for entry in entries {
                     guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
                     ephemeralPosition = id
-                    if let frame = ephemeralFrame(pair[1]) { broadcast(frame, version: nil) }
+                    if let restoredAt = Self.restoreTime(pair[1]) {
+                        restored(at: restoredAt)
+                    } else if let frame = ephemeralFrame(pair[1]) {
+                        broadcast(frame, version: nil)
+                    }
                 }
             }
         }
+    }
+
+    /// The grid's cells were restored from MySQL at `at` (µs): sessions whose snapshot is older
+    /// hold cells the restore changed without an event, so they end and log in again.
+    private func restored(at: Int64) {
+        for (session, var subscriber) in subscribers {
+            switch subscriber.phase {
+            case .buffering(let held, let restoredAt):
+                subscriber.phase = .buffering(held, restoredAt: max(restoredAt ?? at, at))
+                subscribers[session] = subscriber
+            case .live(_, let snapshotAt):
+                if snapshotAt < at { end(session, subscriber) }
+            }
+        }
+    }
+
+    private func end(_ session: String, _ subscriber: Subscriber) {
+        subscriber.outbox.send(codec.encode(ServerMessage.error(.init(code: .gridUnavailable, message:
+            "the grid was restored from MySQL after Redis lost recent edits; reconnecting loads it, and your unsaved edits are resent"))))
+        subscriber.outbox.finish(reason: "grid restored from MySQL")
+        subscribers[session] = nil
+    }
+
+    private static func restoreTime(_ fields: RedisValue) -> Int64? {
+        guard let flat = fields.array, flat.count >= 2, flat[0].string == "restored" else { return nil }
+        return flat[1].string.flatMap { Int64($0) }
     }
 
     private func ephemeralFrame(_ fields: RedisValue) -> String? {
@@ -154,11 +209,11 @@ public actor GridHub {
     private func broadcast(_ frame: String, version: Version?) {
         for (session, var subscriber) in subscribers {
             switch subscriber.phase {
-            case .buffering(var held):
+            case .buffering(var held, let restoredAt):
                 held.append((version, frame))
-                subscriber.phase = .buffering(held)
+                subscriber.phase = .buffering(held, restoredAt: restoredAt)
                 subscribers[session] = subscriber
-            case .live(let after):
+            case .live(let after, _):
                 if let version, version <= after { continue }
                 subscriber.outbox.send(frame)
             }

@@ -12,6 +12,8 @@ public struct GridStore: Sendable {
         public var users: [UserPresence]
         public var durable: Version
         public var first: Version?
+        /// When it was taken, by Redis's clock, in microseconds.
+        public var takenAt: Int64
     }
 
     /// Entries kept in the ephemeral stream: enough for a tail to catch up after a short stall.
@@ -26,7 +28,7 @@ public struct GridStore: Sendable {
         let reply = try await GridScripts.snapshot.run(
             redis, keys: [keys.log, keys.cells, keys.contested, keys.presence, keys.durable, keys.first], args: []
         )
-        guard let parts = reply.array, parts.count == 6 else {
+        guard let parts = reply.array, parts.count == 7 else {
             throw RedisError(code: .protocolError, message: "unexpected snapshot reply")
         }
         var cells: [String: CellState] = [:]
@@ -41,7 +43,8 @@ public struct GridStore: Sendable {
         users.sort { ($0.user, $0.session) < ($1.user, $1.session) }
         return Snapshot(
             version: parts[0].string.flatMap { Version($0) } ?? .zero, cells: cells, contested: contested, users: users,
-            durable: parts[4].string.flatMap { Version($0) } ?? .zero, first: parts[5].string.flatMap { Version($0) }
+            durable: parts[4].string.flatMap { Version($0) } ?? .zero, first: parts[5].string.flatMap { Version($0) },
+            takenAt: parts[6].string.flatMap { Int64($0) } ?? 0
         )
     }
 
@@ -79,12 +82,12 @@ public struct GridStore: Sendable {
     }
 
     /// Announces a new durable watermark to every server.
-    public func publishDurable(grid: String, _ version: Version) async throws {
+    /// Records and announces a durable watermark; false when this Redis lacks that entry.
+    public func publishDurable(grid: String, _ version: Version) async throws -> Bool {
         let keys = RedisKeys(grid: grid)
-        _ = try await redis.pipeline([
-            ["SET", keys.durable, version.description],
-            ["XADD", keys.ephemeral, "MAXLEN", "~", Self.ephemeralLength, "*", "durable", version.description],
-        ])
+        return try await GridScripts.publishDurable.run(
+            redis, keys: [keys.log, keys.durable, keys.ephemeral], args: [version.description]
+        ).int == 1
     }
 
     public func registerGrid(_ grid: String) async throws {

@@ -240,7 +240,9 @@ struct GridSession {
                 cells: snapshot.cells, contested: snapshot.contested, users: snapshot.users,
                 historyStart: snapshot.first, durable: snapshot.durable
             )
-            await hub.activate(session: session, welcome: codec.encode(ServerMessage.welcome(welcome)), version: snapshot.version)
+            await hub.activate(
+                session: session, welcome: codec.encode(ServerMessage.welcome(welcome)), version: snapshot.version, snapshotAt: snapshot.takenAt
+            )
             logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)"])
             return true
         } catch {

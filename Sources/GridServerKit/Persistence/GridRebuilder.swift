@@ -132,6 +132,10 @@ public struct GridRebuilder: Sendable {
             _ = try await redis.command(["XSETID", keys.log, watermark.description])
         }
         _ = try await redis.command(["SET", Self.readyKey(grid), "1"])
+        if !rebuilt.isEmpty {
+            // Sessions logged in before the restore hold cells it changed without an event.
+            _ = try await GridScripts.announceRestore.run(redis, keys: [keys.ephemeral], args: [])
+        }
         logger.info("grid rebuilt from MySQL", metadata: ["grid": "\(grid)", "cells": "\(cells.count)", "contested": "\(contested.count)"])
     }
 }

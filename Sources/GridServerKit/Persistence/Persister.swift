@@ -12,6 +12,7 @@ public final class Persister: Service {
     private let redis: RedisClient
     private let mysql: MySQLClient
     private let store: GridStore
+    private let rebuilder: GridRebuilder
     private let serverID: String
     private let configuration: ServerConfiguration.PersisterConfiguration
     private let logger: Logger
@@ -20,6 +21,7 @@ public final class Persister: Service {
         self.redis = redis
         self.mysql = mysql
         self.store = GridStore(redis: redis)
+        self.rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
         self.serverID = serverID
         self.configuration = configuration
         var logger = logger
@@ -85,7 +87,13 @@ public final class Persister: Service {
                     try EventWriter.write(events, grid: grid, on: connection)
                 }
                 _ = try await redis.command(["XACK", keys.log, RedisKeys.persistGroup] + events.map(\.id.description))
-                try await store.publishDurable(grid: grid, last.id)
+                if try await !store.publishDurable(grid: grid, last.id) {
+                    // Redis restarted after this batch was read and lost it: MySQL now holds
+                    // entries Redis does not, so the grid is rebuilt before anyone relies on it.
+                    logger.warning("Redis lost entries MySQL now holds; rebuilding the grid", metadata: ["grid": "\(grid)", "version": "\(last.id)"])
+                    try await rebuilder.ensure(grid: grid)
+                    continue
+                }
                 try await trim(keys, durable: last.id, points: &trimPoints)
                 if failures > 0 {
                     logger.info("persister recovered", metadata: ["grid": "\(grid)"])

@@ -76,16 +76,44 @@ public enum GridScripts {
         """
     )
 
-    /// The login snapshot, taken atomically: the last version and the state as of it.
+    /// The login snapshot, taken atomically: the last version and the state as of it, and when
+    /// (Redis's clock, microseconds), to tell whether it predates a restore from MySQL.
     /// KEYS: log, cells, contested, presence, durable, first.
-    /// Returns {last id, cells hash, contested hash, presence hash, durable, first}.
+    /// Returns {last id, cells hash, contested hash, presence hash, durable, first, taken-at µs}.
     public static let snapshot = RedisScript(
         """
         local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         local lastId = '0-0'
         if #last > 0 then lastId = last[1][1] end
+        local now = redis.call('TIME')
         return {lastId, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
-          redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '', redis.call('GET', KEYS[6]) or ''}
+          redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '', redis.call('GET', KEYS[6]) or '',
+          now[1] .. string.format('%06d', tonumber(now[2]))}
+        """
+    )
+
+    /// Announces that a grid's cells were restored from MySQL, so that every server ends the
+    /// sessions whose snapshot is older (they would never see the restored cells).
+    /// KEYS: ephemeral. Returns the announcement's time (Redis's clock, microseconds).
+    public static let announceRestore = RedisScript(
+        """
+        local now = redis.call('TIME')
+        local at = now[1] .. string.format('%06d', tonumber(now[2]))
+        redis.call('XADD', KEYS[1], 'MAXLEN', '~', '10000', '*', 'restored', at)
+        return at
+        """
+    )
+
+    /// Records a new durable watermark, but only in the Redis that holds that entry: a batch
+    /// read before a Redis restart may commit to MySQL after it, and a Redis that came back
+    /// without the entry must stay behind so that it is rebuilt from MySQL.
+    /// KEYS: log, durable, ephemeral. ARGV: version. Returns 1 if recorded, 0 if this Redis lacks it.
+    public static let publishDurable = RedisScript(
+        """
+        if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then return 0 end
+        redis.call('SET', KEYS[2], ARGV[1])
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', 'durable', ARGV[1])
+        return 1
         """
     )
 
