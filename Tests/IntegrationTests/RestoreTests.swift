@@ -67,16 +67,16 @@ struct RestoreTests {
         await hub.subscribe(session: "logging-in", outbox: loggingIn)
 
         _ = try await GridScripts.announceRestore.run(redis, keys: [RedisKeys(grid: grid).ephemeral], args: [])
-        let fresh = try await store.snapshot(grid: grid)
-        await hub.subscribe(session: "after", outbox: after)
-        await hub.activate(session: "after", welcome: "welcome-after", version: fresh.version, snapshotAt: fresh.takenAt)
-        // Its snapshot was taken before the restore reached the hub, so it cannot be trusted.
-        await hub.activate(session: "logging-in", welcome: "welcome-logging-in", version: old.version, snapshotAt: old.takenAt)
-
         var ended: [String] = []
         for await frame in before.frames { ended.append(frame) }
         #expect(ended.first == "welcome-before")
         #expect(ended.last?.contains("\"code\":\"grid_unavailable\"") == true, "\(ended)")
+
+        // The hub has seen the restore: a snapshot taken before it is refused, one after it is not.
+        let fresh = try await store.snapshot(grid: grid)
+        await hub.subscribe(session: "after", outbox: after)
+        await hub.activate(session: "after", welcome: "welcome-after", version: fresh.version, snapshotAt: fresh.takenAt)
+        await hub.activate(session: "logging-in", welcome: "welcome-logging-in", version: old.version, snapshotAt: old.takenAt)
         var refused: [String] = []
         for await frame in loggingIn.frames { refused.append(frame) }
         #expect(refused.count == 1 && refused[0].contains("grid_unavailable"), "\(refused)")

@@ -85,7 +85,8 @@ struct FaultRunSystemTests {
         restored = true
         for server in servers { try await server.waitUntilListening() }
 
-        for client in clients { client.send("sync 90000\nsettle 90000\ndump\necho done\n") }
+        try await HeadlessClient.converge(clients)
+        for client in clients { client.send("settle 90000\ndump\necho done\n") }
         for client in clients { try await client.waitFor("done", timeout: .seconds(120)) }
         for client in clients { client.send("quit\n") }
         for client in clients {

@@ -221,6 +221,21 @@ final class HeadlessClient: Sendable {
     }
 }
 
+extension HeadlessClient {
+    /// Returns once every client has seen every edit any of them made: all are answered first,
+    /// then the first client makes one last edit (cell Z9) and each waits for it. Events arrive
+    /// in log order, so a client that sees it has seen everything before it. Without this, a
+    /// client that settles early dumps before the others' last events reach it.
+    static func converge(_ clients: [HeadlessClient], timeout: Duration = .seconds(120)) async throws {
+        let tag = "seen-\(UUID().uuidString.prefix(8).lowercased())"
+        for client in clients { client.send("sync 90000\necho synced \(tag)\n") }
+        for client in clients { try await client.waitFor("synced \(tag)", timeout: timeout) }
+        clients[0].send("set Z9 \(tag)\n")
+        for client in clients { client.send("wait Z9 \(tag) 90000\necho \(tag)\n") }
+        for client in clients { try await client.waitFor(tag, timeout: timeout) }
+    }
+}
+
 struct HarnessError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }

@@ -51,6 +51,9 @@ public final class Persister: Service {
         defer { Task { await reader.close() } }
         var groupReady = false
         var checkPending = true
+        // Before recording durability in a Redis, check it holds what MySQL holds: one that came
+        // back behind would otherwise be marked durable past entries it lost, and never rebuilt.
+        var checkRedis = true
         var failures = 0
         var trimPoints: [(at: ContinuousClock.Instant, version: Version)] = []
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -60,8 +63,13 @@ public final class Persister: Service {
                 ).int == 1
                 guard held else {
                     checkPending = true
+                    checkRedis = true
                     try await Task.sleep(for: .milliseconds(configuration.leaseMilliseconds / 4))
                     continue
+                }
+                if checkRedis {
+                    try await rebuilder.ensure(grid: grid)
+                    checkRedis = false
                 }
                 if !groupReady {
                     try await createGroup(keys)
@@ -102,6 +110,7 @@ public final class Persister: Service {
             } catch {
                 failures += 1
                 checkPending = true
+                checkRedis = true
                 if let redisError = error as? RedisError, redisError.message.hasPrefix("NOGROUP") { groupReady = false }
                 if failures == 1 || failures % 20 == 0 {
                     logger.warning("persister waiting", metadata: ["grid": "\(grid)", "error": "\(error)", "failures": "\(failures)"])
