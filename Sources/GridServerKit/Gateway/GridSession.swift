@@ -68,6 +68,8 @@ struct GridSession {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+        // The connection is gone: its place is free even while its end is still being recorded.
+        if let admittedUser { services.admission.release(user: admittedUser) }
         if outbox.didOverflow {
             logger.warning("client too slow; dropped", metadata: ["session": "\(login?.session ?? "-")"])
         }
@@ -81,7 +83,6 @@ struct GridSession {
                 await Self.close(login, error: error, services: services, logger: logger)
             }.value
         }
-        if let admittedUser { services.admission.release(user: admittedUser) }
         outbox.finish()
     }
 
@@ -308,7 +309,7 @@ struct GridSession {
     }
 
     private func badCellMessage(_ cell: String) -> String {
-        "'\(cell.prefix(16))' is not a cell between \(services.configuration.limits.boundsDescription); use a reference like B7"
+        "'\(cell.prefix(16))' is not a cell from \(services.configuration.limits.boundsDescription); use a reference like B7"
     }
 
     private func send(_ error: ProtocolError, op: String? = nil, request: String? = nil) {
