@@ -202,6 +202,37 @@ struct HostileClientSystemTests {
         await server.stop()
     }
 
+    /// A person pasting faster than the server allows loses nothing: the reference client keeps
+    /// each `rate_limited` edit and sends it again until it is accepted.
+    @Test func rateLimitedEditsOfTheReferenceClientAreResentNotLost() async throws {
+        let directory = SystemHarness.temporaryDirectory("ratelimit")
+        let grid = "ratelim-\(UUID().uuidString.prefix(6).lowercased())"
+        let server = try ServerProcess(
+            id: "hr-\(UUID().uuidString.prefix(4))", directory: directory, extraArguments: ["--edits-per-second", "5", "--edit-burst", "3"]
+        )
+        defer { server.kill() }
+        try await server.waitUntilListening()
+        let paster = try HeadlessClient(user: "paula", grid: grid, servers: [server.url], directory: directory)
+        let watcher = try HeadlessClient(user: "walt", grid: grid, servers: [server.url], directory: directory)
+        paster.send((1...12).map { "set C\($0) pasted \($0)\n" }.joined() + "settle 60000\nsync 60000\necho done\n")
+        try await paster.waitFor("done")
+        #expect(FailureChecks.errorCodes(paster).contains("rate_limited"), "the burst was over the limit: \(FailureChecks.errorCodes(paster))")
+        #expect(Set(FailureChecks.errorCodes(paster)) == ["rate_limited"])
+        watcher.send((1...12).map { "wait C\($0) pasted \($0) 30000\n" }.joined() + "settle 30000\nsync 30000\necho seen\n")
+        try await watcher.waitFor("seen")
+        for client in [paster, watcher] { client.send("dump\nquit\n") }
+        for client in [paster, watcher] {
+            try await client.finish()
+            #expect(client.exitCode == 0, "\(client.user): \(client.stderr)")
+        }
+        let mysql = try SystemHarness.mysqlClient()
+        defer { Task { await mysql.shutdown() } }
+        try await FailureChecks.assertRecovered(grid: grid, clients: [paster, watcher], mysql: mysql)
+        let dump = try #require(watcher.objects.last { $0["cells"] != nil }?["cells"] as? [String: String])
+        #expect(dump == Dictionary(uniqueKeysWithValues: (1...12).map { ("C\($0)", "pasted \($0)") }))
+        await server.stop()
+    }
+
     @Test func hostileValuesAreShownHarmlesslyInTheTerminal() async throws {
         let directory = SystemHarness.temporaryDirectory("hostile-tui")
         let grid = "hostui-\(UUID().uuidString.prefix(6).lowercased())"

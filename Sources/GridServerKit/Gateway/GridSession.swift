@@ -60,7 +60,7 @@ struct GridSession {
                     send(ProtocolError(.badFrame, "binary frames are not part of the protocol; send JSON text frames"))
                 case .tooLarge(let size):
                     let limit = services.configuration.limits.maxFrameBytes
-                    send(ProtocolError(.frameTooLarge, "a message may be at most \(limit) bytes; this one has \(size), so it was dropped"))
+                    send(ProtocolError(.frameTooLarge, "a message may be at most \(limit) bytes; this one has \(size), so it was dropped; send smaller values"))
                 case .outOfSequence:
                     send(ProtocolError(.badFrame, "a continuation frame without its first frame, or a new message inside another; the fragments were dropped"))
                 }
@@ -180,7 +180,7 @@ struct GridSession {
         // Only edits that reach Redis cost a token: invalid ones are answered without it.
         guard edits.take(now: .now) else {
             let limits = services.configuration.limits
-            send(ProtocolError(.rateLimited, "more than \(Int(limits.editsPerSecond)) edits per second (bursts up to \(limits.editBurst)); this edit was not applied, send it again after a pause"), op: edit.op)
+            send(ProtocolError(.rateLimited, "more than \(Int(limits.editsPerSecond)) edits per second (bursts up to \(limits.editBurst)); this edit was not applied; send it again after a pause (grid-tui does so by itself)"), op: edit.op)
             return true
         }
         let submission = Sequencer.Submission(
