@@ -24,6 +24,8 @@ public func fuzzProtocolDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> C
         precondition(frameLevelCodes.contains(error.code), "unexpected code \(error.code)")
         precondition(!error.message.isEmpty, "an error without a message")
     }
+    // The start of an over-size message is read leniently to find its op.
+    if let op = codec.editOp(inPrefix: bytes) { precondition((1...128).contains(op.utf8.count), "op of a bad length") }
     // The client's decoder meets server frames; it must not crash on any either.
     _ = try? codec.decodeServerMessage(String(decoding: bytes, as: UTF8.self))
     return 0

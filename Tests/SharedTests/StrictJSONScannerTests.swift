@@ -75,6 +75,14 @@ struct StrictJSONScannerTests {
         #expect(report.nonIntegerMembers == ["b", "d", "e"])
     }
 
+    @Test func prefixScanCollectsShortTopLevelStringsBeforeTheCut() {
+        let cut = #"{"base":"0-0","cell":"A1","op":"c1-7","type":"set","nested":{"op":"no"},"value":"xxxxxxxx"#
+        let report = scanner.scanPrefix(Array(cut.utf8))
+        #expect(report.topLevelStrings == ["base": "0-0", "cell": "A1", "op": "c1-7", "type": "set"])
+        #expect(scanner.scanPrefix(Array("{\"op\":\"a\" junk \"type\":\"set\"".utf8)).topLevelStrings == ["op": "a"])
+        #expect(scanner.scanPrefix([0xFF, 0x00]).topLevelStrings.isEmpty)
+    }
+
     @Test func reportsOffsetOfTheProblem() {
         do {
             _ = try scanner.scan(Array(#"{"a":1 "b":2}"#.utf8))
@@ -109,11 +117,18 @@ struct MessageAssemblerTests {
 
     @Test func overTheLimitIsReportedOnceWhenTheMessageEndsThenAssemblyGoesOn() {
         var assembler = MessageAssembler(maxBytes: 4)
-        #expect(assembler.receive(.text, fin: true, payload: Array("abcde".utf8)) == .tooLarge(bytes: 5))
+        #expect(assembler.receive(.text, fin: true, payload: Array("abcde".utf8)) == .tooLarge(bytes: 5, prefix: Array("abcde".utf8)))
         #expect(assembler.receive(.text, fin: false, payload: Array("abc".utf8)) == .incomplete)
         #expect(assembler.receive(.continuation, fin: false, payload: Array("de".utf8)) == .incomplete)
-        #expect(assembler.receive(.continuation, fin: true, payload: Array("fgh".utf8)) == .tooLarge(bytes: 8))
+        #expect(assembler.receive(.continuation, fin: true, payload: Array("fgh".utf8)) == .tooLarge(bytes: 8, prefix: Array("abcdefgh".utf8)))
         #expect(assembler.receive(.text, fin: true, payload: Array("ok".utf8)) == .text(Array("ok".utf8)))
+    }
+
+    @Test func keepsOnlyAShortPrefixOfAnOverSizeMessage() {
+        var assembler = MessageAssembler(maxBytes: 4096)
+        _ = assembler.receive(.text, fin: false, payload: [UInt8](repeating: 1, count: 4000))
+        let output = assembler.receive(.continuation, fin: true, payload: [UInt8](repeating: 2, count: 100_000))
+        #expect(output == .tooLarge(bytes: 104_000, prefix: [UInt8](repeating: 1, count: MessageAssembler.prefixBytes)))
     }
 
     @Test func continuationWithoutStartIsOutOfSequence() {

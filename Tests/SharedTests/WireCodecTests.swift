@@ -423,6 +423,14 @@ struct WireCodecTests {
         #expect(clientErrorCode(text) == .badFrame)
     }
 
+    @Test func editOpIsFoundInTheStartOfAnOverSizeEdit() {
+        let frame = codec.encode(ClientMessage.set(.init(op: "c1-9", cell: "A1", value: String(repeating: "v", count: 100_000), base: .zero)))
+        #expect(codec.editOp(inPrefix: Array(frame.utf8.prefix(MessageAssembler.prefixBytes))) == "c1-9")
+        #expect(codec.editOp(inPrefix: Array(#"{"type":"history","op":"x","limit":"#.utf8)) == nil, "only edits have an op")
+        #expect(codec.editOp(inPrefix: Array(#"{"value":"xxxxxxxxxxxx"#.utf8)) == nil, "the op is past the cut")
+        #expect(codec.editOp(inPrefix: Array(#"{"type":"set","op":""#.utf8) + Array(repeating: UInt8(ascii: "o"), count: 200) + Array(#"","value":"#.utf8)) == nil)
+    }
+
     @Test func bytesAndTextDecodeAlike() throws {
         for message in clientFixtures {
             let text = codec.encode(message)

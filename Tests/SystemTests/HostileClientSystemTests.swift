@@ -103,7 +103,8 @@ struct HostileClientSystemTests {
 
         // Limits.
         let hugeFrame = #"{"type":"set","op":"big1","cell":"A9","value":""# + String(repeating: "x", count: 100_000) + #"","base":"0-0"}"#
-        try await expect("frame_too_large", { try await mallory.send(hugeFrame) }, "over-size frame")
+        try await expect("frame_too_large", op: "big1", { try await mallory.send(hugeFrame) }, "over-size frame")
+        try await expect("frame_too_large", { try await mallory.send(#"{"padding":""# + String(repeating: "p", count: 70_000) + #""}"#) }, "over-size frame that is no edit")
         let bigValue = #"{"type":"set","op":"big2","cell":"A9","value":""# + String(repeating: "y", count: 40_000) + #"","base":"0-0"}"#
         try await expect("value_too_large", op: "big2", { try await mallory.send(bigValue) }, "over-size cell")
         try await expect("bad_cell", op: "far1", { try await mallory.send(#"{"type":"set","op":"far1","cell":"XFE1","value":"v","base":"0-0"}"#) }, "column outside the grid")

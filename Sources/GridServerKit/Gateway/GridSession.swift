@@ -58,9 +58,10 @@ struct GridSession {
                     if await !handle(bytes) { break frames }
                 case .binary:
                     send(ProtocolError(.badFrame, "binary frames are not part of the protocol; send JSON text frames"))
-                case .tooLarge(let size):
+                case .tooLarge(let size, let prefix):
                     let limit = services.configuration.limits.maxFrameBytes
-                    send(ProtocolError(.frameTooLarge, "a message may be at most \(limit) bytes; this one has \(size), so it was dropped; send smaller values"))
+                    // Naming the edit lets the client drop it instead of resending it forever.
+                    send(ProtocolError(.frameTooLarge, "a message may be at most \(limit) bytes; this one has \(size), so it was dropped; send smaller values"), op: codec.editOp(inPrefix: prefix))
                 case .outOfSequence:
                     send(ProtocolError(.badFrame, "a continuation frame without its first frame, or a new message inside another; the fragments were dropped"))
                 }

@@ -13,19 +13,21 @@ public struct MessageAssembler: Sendable {
         case text([UInt8])
         /// A whole binary message (its content is not kept).
         case binary
-        /// A whole message over the limit; `bytes` is its total size.
-        case tooLarge(bytes: Int)
+        /// A whole message over the limit; `bytes` is its total size and `prefix` its first bytes
+        /// (up to `prefixBytes`), enough to tell which request it was.
+        case tooLarge(bytes: Int, prefix: [UInt8])
         /// A continuation without a first frame, or a new message before the last one ended.
         case outOfSequence
     }
 
     public let maxBytes: Int
+    public static let prefixBytes = 1024
     private var state = State.idle
 
     private enum State: Sendable {
         case idle
         case collecting(text: Bool, bytes: [UInt8])
-        case discarding(total: Int)
+        case discarding(total: Int, prefix: [UInt8])
         case skipping
     }
 
@@ -58,7 +60,8 @@ public struct MessageAssembler: Sendable {
             return .outOfSequence
         case .collecting(let text, var bytes):
             if bytes.count + payload.count > maxBytes {
-                state = .discarding(total: bytes.count + payload.count)
+                let prefix = Array((bytes + payload.prefix(Self.prefixBytes)).prefix(Self.prefixBytes))
+                state = .discarding(total: bytes.count + payload.count, prefix: prefix)
                 return fin ? finishDiscarding() : .incomplete
             }
             state = .idle  // releases the buffer before appending, so it is not copied
@@ -68,15 +71,16 @@ public struct MessageAssembler: Sendable {
                 return .incomplete
             }
             return text ? .text(bytes) : .binary
-        case .discarding(let total):
-            state = .discarding(total: total + payload.count)
+        case .discarding(let total, let prefix):
+            let missing = Self.prefixBytes - prefix.count
+            state = .discarding(total: total + payload.count, prefix: missing > 0 ? prefix + payload.prefix(missing) : prefix)
             return fin ? finishDiscarding() : .incomplete
         }
     }
 
     private mutating func finishDiscarding() -> Output {
-        guard case .discarding(let total) = state else { return .outOfSequence }
+        guard case .discarding(let total, let prefix) = state else { return .outOfSequence }
         state = .idle
-        return .tooLarge(bytes: total)
+        return .tooLarge(bytes: total, prefix: prefix)
     }
 }

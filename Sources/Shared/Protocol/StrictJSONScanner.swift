@@ -17,6 +17,8 @@ public struct StrictJSONScanner: Sendable {
         /// Top-level members (in order) whose value is a number that is not an integer in
         /// Int64's range, for naming the field when a decoder refuses it.
         public var nonIntegerMembers: [String] = []
+        /// Top-level members with short string values, collected only by `scanPrefix`.
+        public var topLevelStrings: [String: String] = [:]
     }
 
     public struct Failure: Error, Hashable, Sendable {
@@ -38,11 +40,22 @@ public struct StrictJSONScanner: Sendable {
         return try parser.run()
     }
 
+    /// What can be read from the start of a document that was cut off (an over-size message):
+    /// the top-level string members seen before the cut, or before the first error. Nothing is
+    /// validated; the result only helps to say which request a refusal answers.
+    public func scanPrefix(_ bytes: some Collection<UInt8>) -> Report {
+        var parser = Parser(bytes: Array(bytes), maxDepth: maxDepth)
+        parser.collectsStrings = true
+        _ = try? parser.run()
+        return parser.report
+    }
+
     private struct Parser {
         let bytes: [UInt8]
         let maxDepth: Int
         var index = 0
         var report = Report()
+        var collectsStrings = false
 
         enum Container {
             case object(names: Set<String>)
@@ -77,7 +90,12 @@ public struct StrictJSONScanner: Sendable {
                         }
                         continue
                     case UInt8(ascii: "\""):
-                        try skipString()
+                        if collectsStrings, stack.count == 1, let topMember {
+                            let value = try readString()
+                            if value.utf8.count <= 256 { report.topLevelStrings[topMember] = value }
+                        } else {
+                            try skipString()
+                        }
                     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                         let isInteger = try scanNumber()
                         if !isInteger, stack.count == 1, let topMember { report.nonIntegerMembers.append(topMember) }

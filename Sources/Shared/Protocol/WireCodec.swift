@@ -41,6 +41,16 @@ public struct WireCodec: Sendable {
         }
     }
 
+    /// The `op` of an edit whose message was cut off (too large to read), so that the refusal
+    /// can name the edit and the client can drop it; nil if the start does not show one.
+    public func editOp(inPrefix prefix: some Collection<UInt8>) -> String? {
+        let strings = StrictJSONScanner().scanPrefix(prefix).topLevelStrings
+        guard let type = strings["type"], ["set", "clear", "resolve"].contains(type), let op = strings["op"],
+              (1...128).contains(op.utf8.count)
+        else { return nil }
+        return op
+    }
+
     public func decodeServerMessage(_ text: String) throws(ProtocolError) -> ServerMessage {
         try Self.decodeJSON(ServerMessage.self, text)
     }
