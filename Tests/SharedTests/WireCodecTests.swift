@@ -530,17 +530,20 @@ struct WireCodecTests {
 struct ErrorCodeTests {
     static let sessionEnding: [ErrorCode] = [
         .redisUnavailable, .mysqlUnavailable, .unsupportedProtocol, .badName, .loginTimeout, .serverShuttingDown, .slowConsumer,
+        .tooManySessions,
     ]
     static let sessionKeeping: [ErrorCode] = [
         .badFrame, .unknownType, .badField, .badCell, .valueTooLarge, .frameTooLarge, .notLoggedIn, .alreadyLoggedIn,
-        .historyUnavailable, .editFailed, "auth_failed", "some_future_code", "",
+        .historyUnavailable, .editFailed, .rateLimited, "auth_failed", "some_future_code", "",
     ]
 
     @Test func documentedCodesHaveStableWireNames() {
         #expect(Self.sessionEnding.map(\.rawValue) == [
             "redis_unavailable", "mysql_unavailable", "unsupported_protocol", "bad_name", "login_timeout", "server_shutting_down",
-            "slow_consumer",
+            "slow_consumer", "too_many_sessions",
         ])
+        #expect(ErrorCode.rateLimited.rawValue == "rate_limited")
+        #expect(ErrorCode.frameTooLarge.rawValue == "frame_too_large")
         #expect(ErrorCode.badFrame.rawValue == "bad_frame")
         #expect(ErrorCode.unknownType.rawValue == "unknown_type")
         #expect(ErrorCode.badField.rawValue == "bad_field")

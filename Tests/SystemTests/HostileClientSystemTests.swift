@@ -105,6 +105,15 @@ struct HostileClientSystemTests {
         let hugeFrame = #"{"type":"set","op":"big1","cell":"A9","value":""# + String(repeating: "x", count: 100_000) + #"","base":"0-0"}"#
         try await expect("frame_too_large", op: "big1", { try await mallory.send(hugeFrame) }, "over-size frame")
         try await expect("frame_too_large", { try await mallory.send(#"{"padding":""# + String(repeating: "p", count: 70_000) + #""}"#) }, "over-size frame that is no edit")
+        // Fragmented messages: joined under the same limit; fragments out of order are refused.
+        let fragmentedPing = Array(#"{"type":"ping","t":777}"#.utf8)
+        try await mallory.sendFragments([Array(fragmentedPing[..<5]), Array(fragmentedPing[5..<12]), Array(fragmentedPing[12...])])
+        try await mallory.waitFor("pong 777") { $0.contains { $0["type"] as? String == "pong" && ($0["t"] as? Int) == 777 } }
+        let fragmentedEdit = Array(#"{"base":"0-0","cell":"A9","op":"big3","type":"set","value":""#.utf8)
+        try await expect("frame_too_large", op: "big3", {
+            try await mallory.sendFragments([fragmentedEdit] + Array(repeating: Array(repeating: UInt8(ascii: "f"), count: 30_000), count: 3) + [Array(#""}"#.utf8)])
+        }, "over-size message in fragments")
+        try await expect("bad_frame", { try await mallory.sendFragments([Array("{}".utf8)], startsMessage: false) }, "continuation without a start")
         let bigValue = #"{"type":"set","op":"big2","cell":"A9","value":""# + String(repeating: "y", count: 40_000) + #"","base":"0-0"}"#
         try await expect("value_too_large", op: "big2", { try await mallory.send(bigValue) }, "over-size cell")
         try await expect("bad_cell", op: "far1", { try await mallory.send(#"{"type":"set","op":"far1","cell":"XFE1","value":"v","base":"0-0"}"#) }, "column outside the grid")
@@ -160,6 +169,7 @@ struct HostileClientSystemTests {
         }
         let acked = answers.filter { $0["type"] as? String == "ack" }.count
         let limited = answers.filter { $0["type"] as? String == "error" && $0["code"] as? String == "rate_limited" }
+        print("hostile burst: \(acked) of 10000 edits accepted, \(limited.count) rate limited")
         #expect(answers.count == 10_000, "every burst frame is answered")
         #expect(acked >= 50, "the burst allowance is accepted")
         #expect(limited.count > 0 && acked + limited.count == 10_000, "acked \(acked), rate limited \(limited.count)")

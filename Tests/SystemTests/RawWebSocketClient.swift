@@ -70,6 +70,15 @@ final class RawWebSocketClient: Sendable {
         try await writer.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: bytes))))
     }
 
+    /// One message split into frames as given: the first a text frame, the rest continuations.
+    func sendFragments(_ fragments: [[UInt8]], startsMessage: Bool = true) async throws {
+        for (index, fragment) in fragments.enumerated() {
+            let opcode: WebSocketOpcode = index == 0 && startsMessage ? .text : .continuation
+            let frame = WebSocketFrame(fin: index == fragments.count - 1, opcode: opcode, data: ByteBuffer(bytes: fragment))
+            try await writer.write(.custom(frame))
+        }
+    }
+
     func sendBinary(_ bytes: [UInt8]) async throws {
         try await writer.write(.binary(ByteBuffer(bytes: bytes)))
     }
