@@ -83,8 +83,18 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit"]),
+        // Pure server logic (limits, admission), no I/O: run with the unit tests.
+        .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["Shared", "MySQLClient", "TestSupport"]),
+        .testTarget(
+            name: "SystemTests",
+            dependencies: [
+                "Shared", "MySQLClient", "TestSupport",
+                // The hostile-client test speaks raw WebSocket frames.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,6 +38,42 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-queued-frames"), help: "Frames queued for one client before it is dropped as too slow to read.")
     var maxQueuedFrames: Int = ServerConfiguration.Limits().outboundQueueFrames
 
+    @Option(name: .customLong("max-frame-bytes"), help: "Largest message a client may send; larger ones get frame_too_large.")
+    var maxFrameBytes: Int = ServerConfiguration.Limits().maxFrameBytes
+
+    @Option(name: .customLong("close-frame-bytes"), help: "Largest single WebSocket frame read at all; a larger one closes the connection (1009).")
+    var closeFrameBytes: Int = ServerConfiguration.Limits().closeFrameBytes
+
+    @Option(name: .customLong("max-value-bytes"), help: "Largest cell value in UTF-8 bytes; larger ones get value_too_large.")
+    var maxValueBytes: Int = ServerConfiguration.Limits().maxValueBytes
+
+    @Option(name: .customLong("max-columns"), help: "Grid columns (at most 16384, column XFD); cells beyond get bad_cell.")
+    var maxColumns: Int = ServerConfiguration.Limits().maxColumns
+
+    @Option(name: .customLong("max-rows"), help: "Grid rows (at most 1048576); cells beyond get bad_cell.")
+    var maxRows: Int = ServerConfiguration.Limits().maxRows
+
+    @Option(name: .customLong("max-user-name-bytes"), help: "Longest user name; longer ones get bad_name.")
+    var maxUserNameBytes: Int = ServerConfiguration.Limits().maxUserNameBytes
+
+    @Option(name: .customLong("max-grid-name-bytes"), help: "Longest grid name; longer ones get bad_name.")
+    var maxGridNameBytes: Int = ServerConfiguration.Limits().maxGridNameBytes
+
+    @Option(name: .customLong("edits-per-second"), help: "Edits one session may make per second; more get rate_limited.")
+    var editsPerSecond: Double = ServerConfiguration.Limits().editsPerSecond
+
+    @Option(name: .customLong("edit-burst"), help: "Edits one session may make at once after a pause.")
+    var editBurst: Int = ServerConfiguration.Limits().editBurst
+
+    @Option(name: .customLong("max-sessions-per-user"), help: "Sessions one user may have on this server; more get too_many_sessions.")
+    var maxSessionsPerUser: Int = ServerConfiguration.Limits().maxSessionsPerUser
+
+    @Option(name: .customLong("max-sessions"), help: "Sessions this server serves; more get too_many_sessions.")
+    var maxSessions: Int = ServerConfiguration.Limits().maxSessions
+
+    @Option(name: .customLong("max-history-page"), help: "Largest history page a client may ask for; larger get bad_field.")
+    var maxHistoryPage: Int = ServerConfiguration.Limits().maxHistoryPage
+
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
@@ -53,6 +89,7 @@ struct Serve: AsyncParsableCommand {
         configuration.persist = !noPersist
         guard maxQueuedFrames > 0 else { throw ValidationError("--max-queued-frames must be at least 1") }
         configuration.limits.outboundQueueFrames = maxQueuedFrames
+        try applyLimits(to: &configuration.limits)
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory
@@ -67,6 +104,30 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "grid-server")
         logger[metadataKey: "server"] = "\(serverID)"
         try await GridServer.run(configuration: configuration, logger: logger)
+    }
+}
+
+extension Serve {
+    func applyLimits(to limits: inout ServerConfiguration.Limits) throws {
+        func atLeast(_ value: Int, _ minimum: Int, _ flag: String) throws -> Int {
+            guard value >= minimum else { throw ValidationError("--\(flag) must be at least \(minimum)") }
+            return value
+        }
+        limits.maxFrameBytes = try atLeast(maxFrameBytes, 1024, "max-frame-bytes")
+        limits.closeFrameBytes = try atLeast(closeFrameBytes, maxFrameBytes, "close-frame-bytes")
+        limits.maxValueBytes = try atLeast(maxValueBytes, 1, "max-value-bytes")
+        guard (1...16_384).contains(maxColumns) else { throw ValidationError("--max-columns must be 1 to 16384") }
+        guard (1...1_048_576).contains(maxRows) else { throw ValidationError("--max-rows must be 1 to 1048576") }
+        limits.maxColumns = maxColumns
+        limits.maxRows = maxRows
+        limits.maxUserNameBytes = try atLeast(maxUserNameBytes, 1, "max-user-name-bytes")
+        limits.maxGridNameBytes = try atLeast(maxGridNameBytes, 1, "max-grid-name-bytes")
+        guard editsPerSecond > 0, editsPerSecond.isFinite else { throw ValidationError("--edits-per-second must be more than 0") }
+        limits.editsPerSecond = editsPerSecond
+        limits.editBurst = try atLeast(editBurst, 1, "edit-burst")
+        limits.maxSessionsPerUser = try atLeast(maxSessionsPerUser, 1, "max-sessions-per-user")
+        limits.maxSessions = try atLeast(maxSessions, 1, "max-sessions")
+        limits.maxHistoryPage = try atLeast(maxHistoryPage, 1, "max-history-page")
     }
 }
 

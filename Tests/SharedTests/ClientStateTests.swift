@@ -213,6 +213,22 @@ struct ClientStateTests {
         #expect(state.errors == [frame])
     }
 
+    @Test func rateLimitedEditStaysPendingAndCanBeRetriedUntilAnswered() {
+        var state = ClientState(clientID: "c")
+        state.receive(welcome())
+        let limited = state.makeEdit(.set, cell: "A1", value: "v")
+        let held = state.makeEdit(.set, cell: "A1", value: "w")
+        #expect(held.frame == nil, "the second edit of A1 waits behind the first")
+        let released = state.receive(.error(.init(code: .rateLimited, message: "slow down", op: limited.op)))
+        #expect(released.isEmpty, "the held edit keeps waiting: the first is not answered yet")
+        #expect(state.edits.map(\.op) == [limited.op, held.op])
+        #expect(state.saveState.pending == 2)
+        #expect(state.retryFrame(op: limited.op) == limited.frame)
+        #expect(state.retryFrame(op: held.op) == nil, "a held edit is sent when the one before it is answered")
+        state.receive(ack(limited.op, at: v(5)))
+        #expect(state.retryFrame(op: limited.op) == nil, "an answered edit is not sent again")
+    }
+
     @Test func errorWithoutOpKeepsEdits() {
         var state = ClientState(clientID: "c")
         _ = state.makeEdit(.set, cell: "A1", value: "x")

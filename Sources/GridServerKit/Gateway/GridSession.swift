@@ -17,6 +17,9 @@ struct GridSession {
     /// Why the server is ending this session, recorded as its error.
     private var endReason: String?
     private let codec = WireCodec()
+    private var edits: TokenBucket
+    /// The user this connection holds a place for in `services.admission`, from login to the end.
+    private var admittedUser: String?
 
     struct Login: Sendable {
         let session: String
@@ -30,22 +33,44 @@ struct GridSession {
         self.services = services
         self.outbox = outbox
         self.logger = logger
+        self.edits = TokenBucket(
+            ratePerSecond: services.configuration.limits.editsPerSecond, burst: services.configuration.limits.editBurst, now: .now
+        )
     }
 
     /// Reads frames until the client leaves or the session must end.
     mutating func run(inbound: WebSocketInboundStream) async {
+        // Raw frames rather than the library's messages: it would close the connection for an
+        // over-size or non-UTF-8 message, where the protocol answers with an error and goes on.
+        var assembler = MessageAssembler(maxBytes: services.configuration.limits.maxFrameBytes)
         do {
-            for try await message in inbound.messages(maxSize: services.configuration.limits.maxFrameBytes) {
+            frames: for try await frame in inbound {
                 if outbox.didOverflow { break }
-                guard case .text(let text) = message else {
-                    send(ProtocolError(.badFrame, "binary frames are not part of the protocol; send JSON text frames"))
-                    continue
+                let opcode: MessageAssembler.Opcode = switch frame.opcode {
+                case .text: .text
+                case .binary: .binary
+                case .continuation: .continuation
                 }
-                if await !handle(text) { break }
+                switch assembler.receive(opcode, fin: frame.fin, payload: frame.data.readableBytesView) {
+                case .incomplete:
+                    continue
+                case .text(let bytes):
+                    if await !handle(bytes) { break frames }
+                case .binary:
+                    send(ProtocolError(.badFrame, "binary frames are not part of the protocol; send JSON text frames"))
+                case .tooLarge(let size, let prefix):
+                    let limit = services.configuration.limits.maxFrameBytes
+                    // Naming the edit lets the client drop it instead of resending it forever.
+                    send(ProtocolError(.frameTooLarge, "a message may be at most \(limit) bytes; this one has \(size), so it was dropped; send smaller values"), op: codec.editOp(inPrefix: prefix))
+                case .outOfSequence:
+                    send(ProtocolError(.badFrame, "a continuation frame without its first frame, or a new message inside another; the fragments were dropped"))
+                }
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+        // The connection is gone: its place is free even while its end is still being recorded.
+        if let admittedUser { services.admission.release(user: admittedUser) }
         if outbox.didOverflow {
             logger.warning("client too slow; dropped", metadata: ["session": "\(login?.session ?? "-")"])
         }
@@ -63,10 +88,10 @@ struct GridSession {
     }
 
     /// Handles one frame; false when the session must end.
-    private mutating func handle(_ text: String) async -> Bool {
+    private mutating func handle(_ bytes: [UInt8]) async -> Bool {
         let message: ClientMessage
         do {
-            message = try codec.decodeClientMessage(text)
+            message = try codec.decodeClientMessage(bytes: bytes)
         } catch {
             send(error)
             return true
@@ -100,8 +125,8 @@ struct GridSession {
         case .resolve(let edit):
             return await submit(edit, kind: .resolve, login: login)
         case .presence(let update):
-            for cell in [update.cursor, update.editing].compactMap({ $0 }) where CellAddress(cell) == nil {
-                send(ProtocolError(.badCell, "'\(cell.prefix(16))' is not a cell between A1 and XFD1048576"))
+            for cell in [update.cursor, update.editing].compactMap({ $0 }) where !inBounds(cell) {
+                send(ProtocolError(.badCell, badCellMessage(cell)))
                 return true
             }
             let presence = UserPresence(
@@ -135,8 +160,8 @@ struct GridSession {
     }
 
     private mutating func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
-        guard let cell = CellAddress(edit.cell) else {
-            send(ProtocolError(.badCell, "'\(edit.cell.prefix(16))' is not a cell between A1 and XFD1048576"), op: edit.op)
+        guard let cell = CellAddress(edit.cell), services.configuration.limits.contains(cell) else {
+            send(ProtocolError(.badCell, badCellMessage(edit.cell)), op: edit.op)
             return true
         }
         guard !edit.op.isEmpty, edit.op.utf8.count <= 128 else {
@@ -152,6 +177,12 @@ struct GridSession {
                 send(ProtocolError(.valueTooLarge, "a cell holds at most \(services.configuration.limits.maxValueBytes) bytes; this value has \(value.utf8.count)"), op: edit.op)
                 return true
             }
+        }
+        // Only edits that reach Redis cost a token: invalid ones are answered without it.
+        guard edits.take(now: .now) else {
+            let limits = services.configuration.limits
+            send(ProtocolError(.rateLimited, "more than \(Int(limits.editsPerSecond)) edits per second (bursts up to \(limits.editBurst)); this edit was not applied; send it again after a pause (grid-tui does so by itself)"), op: edit.op)
+            return true
         }
         let submission = Sequencer.Submission(
             grid: login.grid, op: edit.op, kind: kind, cell: cell.description, value: edit.value, base: edit.base,
@@ -185,14 +216,21 @@ struct GridSession {
             send(ProtocolError(.unsupportedProtocol, "this server speaks protocol \(ProtocolVersion.current), the client sent \(hello.protocol); upgrade the client"))
             return false
         }
-        guard NameRules.isValidUser(hello.user) else {
-            send(ProtocolError(.badName, "user names are 1–32 letters, digits, '_', '-' or '.', starting with a letter or digit"))
+        let limits = services.configuration.limits
+        guard NameRules.isValidUser(hello.user, maxBytes: limits.maxUserNameBytes) else {
+            send(ProtocolError(.badName, "user names are 1–\(limits.maxUserNameBytes) letters, digits, '_', '-' or '.', starting with a letter or digit"))
             return false
         }
-        guard NameRules.isValidGrid(hello.grid) else {
-            send(ProtocolError(.badName, "grid names are 1–64 letters, digits, '_', '-' or '.', starting with a letter or digit"))
+        guard NameRules.isValidGrid(hello.grid, maxBytes: limits.maxGridNameBytes) else {
+            send(ProtocolError(.badName, "grid names are 1–\(limits.maxGridNameBytes) letters, digits, '_', '-' or '.', starting with a letter or digit"))
             return false
         }
+        if let refusal = services.admission.admit(user: hello.user) {
+            logger.notice("login refused: session limit", metadata: ["user": "\(hello.user)", "reason": "\(refusal)"])
+            send(ProtocolError(.tooManySessions, refusal.message))
+            return false
+        }
+        admittedUser = hello.user
         let session = "\(services.configuration.serverID)-\(UUID().uuidString.prefix(13).lowercased())"
         let server = services.configuration.serverID
         logger[metadataKey: "session"] = "\(session)"
@@ -267,6 +305,14 @@ struct GridSession {
             openedAt: login.openedAt, error: error
         )
         logger.info("session ended", metadata: ["error": "\(error ?? "none")"])
+    }
+
+    private func inBounds(_ cell: String) -> Bool {
+        CellAddress(cell).map(services.configuration.limits.contains) ?? false
+    }
+
+    private func badCellMessage(_ cell: String) -> String {
+        "'\(cell.prefix(16))' is not a cell from \(services.configuration.limits.boundsDescription); use a reference like B7"
     }
 
     private func send(_ error: ProtocolError, op: String? = nil, request: String? = nil) {

@@ -121,7 +121,9 @@ public enum GridServer {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(maxFrameSize: services.configuration.limits.maxFrameBytes)
+                // The sessions apply the message limit themselves, answering frame_too_large; the
+                // library refuses (close 1009) only single frames too big to buffer at all.
+                configuration: .init(maxFrameSize: max(services.configuration.limits.closeFrameBytes, services.configuration.limits.maxFrameBytes))
             ),
             configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "grid-server"),
             logger: wsLogger

@@ -1,3 +1,5 @@
+import Shared
+
 /// Everything a grid-server needs to run, with a default for every field.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -15,11 +17,30 @@ public struct ServerConfiguration: Sendable {
     public var limits = Limits()
     public var persister = PersisterConfiguration()
 
+    /// What one client may ask of a server. Every limit is answered with its own error code
+    /// (docs/PROTOCOL.md §9); docs/LIMITS.md lists them with their defaults and flags.
     public struct Limits: Sendable {
-        /// Largest frame a client may send, in bytes.
+        /// Largest message a client may send, in bytes; a larger one is answered with
+        /// `frame_too_large` and dropped, and the session goes on.
         public var maxFrameBytes = 64 * 1024
-        /// Largest cell value, in bytes of UTF-8.
+        /// Largest single WebSocket frame the server reads at all. A larger one is refused by the
+        /// WebSocket layer before it is buffered: the connection closes with code 1009.
+        public var closeFrameBytes = 1024 * 1024
+        /// Largest cell value, in bytes of UTF-8 (`value_too_large`).
         public var maxValueBytes = 32 * 1024
+        /// Grid bounds: columns (A = 1, at most XFD = 16,384) and rows (at most 1,048,576) (`bad_cell`).
+        public var maxColumns = CellAddress.maxColumns
+        public var maxRows = CellAddress.maxRows
+        /// Longest user and grid names, in bytes (`bad_name`).
+        public var maxUserNameBytes = 32
+        public var maxGridNameBytes = 64
+        /// Edits (set, clear, resolve) one session may make per second, and how many it may make
+        /// at once after a pause (`rate_limited`).
+        public var editsPerSecond = 100.0
+        public var editBurst = 500
+        /// Sessions one user may have on this server, and sessions this server serves (`too_many_sessions`).
+        public var maxSessionsPerUser = 100
+        public var maxSessions = 10_000
         /// Frames queued for one client before it is dropped as too slow.
         public var outboundQueueFrames = 4096
         /// Largest history page.
@@ -28,6 +49,17 @@ public struct ServerConfiguration: Sendable {
         /// that says why) before the connection closes anyway.
         public var closeGrace: Duration = .seconds(2)
         public init() {}
+
+        /// Whether `cell` lies within this server's grid bounds.
+        public func contains(_ cell: CellAddress) -> Bool {
+            cell.column < maxColumns && cell.row < maxRows
+        }
+
+        /// The bounds as a person reads them, e.g. "A1 to XFD1048576".
+        public var boundsDescription: String {
+            let last = CellAddress(column: maxColumns - 1, row: maxRows - 1)?.description ?? "XFD1048576"
+            return "A1 to \(last)"
+        }
     }
 
     public struct PersisterConfiguration: Sendable {

@@ -15,6 +15,8 @@ public struct ServerServices: Sendable {
     public let recorder: SessionRecorder
     public let reaper: SessionReaper
     public let rebuilder: GridRebuilder
+    /// Sessions this server serves, against the per-server and per-user limits.
+    public let admission: SessionCounter
     /// Set once, right after init: the monitor needs the services it checks.
     public private(set) var monitor: HealthMonitor!
 
@@ -30,6 +32,9 @@ public struct ServerServices: Sendable {
         self.recorder = SessionRecorder(store: store, mysql: mysql, spool: spool, logger: logger)
         self.reaper = SessionReaper(redis: redis, mysql: mysql, logger: logger)
         self.rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
+        self.admission = SessionCounter(
+            maxPerServer: configuration.limits.maxSessions, maxPerUser: configuration.limits.maxSessionsPerUser
+        )
         self.monitor = HealthMonitor(services: self)
     }
 }

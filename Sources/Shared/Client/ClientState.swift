@@ -94,6 +94,8 @@ public struct ClientState: Sendable {
             markDurable(durable.version)
         case .error(let error):
             errors.append(error)
+            // Refused for now, not for good: the edit stays pending and is sent again (`retryFrame`).
+            if error.code == .rateLimited { break }
             if let op = error.op, let failed = removeEdit(op: op) {
                 release += releaseNext(of: failed.cell, base: failed.base)
             }
@@ -105,6 +107,12 @@ public struct ClientState: Sendable {
             roundTripMilliseconds = max(0, WallClock.nowMilliseconds() - ping.t)
         }
         return release
+    }
+
+    /// The frame that sends an edit the server refused for now (`rate_limited`) again, while it
+    /// is still unanswered; nil once it was answered or forgotten.
+    public func retryFrame(op: String) -> ClientMessage? {
+        edits.first { $0.op == op && $0.ackedVersion == nil && !$0.isQueued }?.message
     }
 
     /// The version this client knows the cell at: its own acked write can be newer than the

@@ -20,6 +20,8 @@ public actor GridClient {
     private var stopped = false
     private var historyWaiters: [String: CheckedContinuation<ServerMessage.HistoryPage, any Error>] = [:]
     private var nextRequest = 1
+    /// Edits the server refused as `rate_limited`, sent again after `rateLimitRetry`.
+    private var rateLimited: [String] = []
 
     public init(configuration: GridClientConfiguration, logger: Logger, observer: @escaping Observer = { _ in }) {
         precondition(!configuration.servers.isEmpty, "at least one server URL is required")
@@ -135,6 +137,7 @@ public actor GridClient {
         let hello = ClientMessage.Hello(user: configuration.user, grid: configuration.grid, token: configuration.token, client: configuration.clientName)
         continuation.yield(codec.encode(ClientMessage.hello(hello)))
         let pingInterval = configuration.pingInterval
+        let retryInterval = configuration.rateLimitRetry
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await frame in frames { try await outbound.write(.text(frame)) }
@@ -143,6 +146,12 @@ public actor GridClient {
                 while !Task.isCancelled {
                     try await Task.sleep(for: pingInterval)
                     await self.ping()
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: retryInterval)
+                    await self.retryRateLimited()
                 }
             }
             group.addTask {
@@ -161,6 +170,15 @@ public actor GridClient {
         outbox?.yield(codec.encode(ClientMessage.ping(.init(t: WallClock.nowMilliseconds()))))
     }
 
+    private func retryRateLimited() {
+        guard state.loggedIn, !rateLimited.isEmpty else { return }
+        let ops = rateLimited
+        rateLimited = []
+        for op in ops {
+            if let frame = state.retryFrame(op: op) { outbox?.yield(codec.encode(frame)) }
+        }
+    }
+
     private func handle(_ text: String, server: String) {
         let message: ServerMessage
         do {
@@ -173,6 +191,8 @@ public actor GridClient {
         for frame in released { outbox?.yield(codec.encode(frame)) }
         switch message {
         case .welcome:
+            // The resend below covers edits refused for now on the last connection.
+            rateLimited = []
             setStatus(.connected(server: server))
             for frame in state.resendFrames() { outbox?.yield(codec.encode(frame)) }
         case .history(let page):
@@ -181,6 +201,7 @@ public actor GridClient {
             if let request = error.request, let waiter = historyWaiters.removeValue(forKey: request) {
                 waiter.resume(throwing: ProtocolError(error.code, error.message))
             }
+            if error.code == .rateLimited, let op = error.op { rateLimited.append(op) }
             if error.fatal { outbox?.finish() }
         default:
             break

@@ -9,6 +9,8 @@ public struct GridClientConfiguration: Sendable {
     public var initialBackoff: Duration = .milliseconds(100)
     public var maxBackoff: Duration = .seconds(2)
     public var pingInterval: Duration = .seconds(2)
+    /// How long an edit the server refused as `rate_limited` waits before it is sent again.
+    public var rateLimitRetry: Duration = .seconds(1)
     /// Largest message accepted from a server (a welcome holds the whole grid).
     public var maxMessageSize = 1 << 28
 

@@ -28,6 +28,9 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     public static let alreadyLoggedIn: ErrorCode = "already_logged_in"
     public static let historyUnavailable: ErrorCode = "history_unavailable"
     public static let editFailed: ErrorCode = "edit_failed"
+    /// The session sent edits faster than the server's limit; the edit (named by `op`) was not
+    /// applied and should be sent again after a pause.
+    public static let rateLimited: ErrorCode = "rate_limited"
 
     // Session-ending problems.
     public static let unsupportedProtocol: ErrorCode = "unsupported_protocol"
@@ -38,10 +41,12 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     public static let serverShuttingDown: ErrorCode = "server_shutting_down"
     public static let slowConsumer: ErrorCode = "slow_consumer"
     public static let gridUnavailable: ErrorCode = "grid_unavailable"
+    /// At login: the server or the user already has as many sessions as allowed.
+    public static let tooManySessions: ErrorCode = "too_many_sessions"
 
     private static let sessionEnding: Set<ErrorCode> = [
         .unsupportedProtocol, .badName, .loginTimeout, .redisUnavailable, .mysqlUnavailable,
-        .serverShuttingDown, .slowConsumer, .gridUnavailable,
+        .serverShuttingDown, .slowConsumer, .gridUnavailable, .tooManySessions,
     ]
 
     public var endsSession: Bool { Self.sessionEnding.contains(self) }

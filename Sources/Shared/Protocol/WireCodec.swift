@@ -8,8 +8,47 @@ public struct WireCodec: Sendable {
     public func encode(_ message: ServerMessage) -> String { Self.encodeJSON(message) }
     public func encode(_ message: ClientMessage) -> String { Self.encodeJSON(message) }
 
+    /// Decodes a client frame strictly: on top of what the message types require, the frame must
+    /// be valid UTF-8 and RFC 8259 JSON with no member named twice and little nesting, so that
+    /// every party reads a frame the same way (see `StrictJSONScanner`).
     public func decodeClientMessage(_ text: String) throws(ProtocolError) -> ClientMessage {
-        try Self.decodeJSON(ClientMessage.self, text)
+        try decodeClientMessage(bytes: Array(text.utf8))
+    }
+
+    /// The same, from a text frame's raw payload, which may not be valid UTF-8.
+    public func decodeClientMessage(bytes: some Collection<UInt8>) throws(ProtocolError) -> ClientMessage {
+        let data = Data(bytes)
+        let report: StrictJSONScanner.Report
+        do {
+            report = try StrictJSONScanner().scan(data)
+        } catch {
+            throw Self.protocolError(for: error)
+        }
+        do {
+            return try JSONDecoder().decode(ClientMessage.self, from: data)
+        } catch let unknown as UnknownMessageType {
+            throw ProtocolError(.unknownType, "unknown message type '\(unknown.name.prefix(40))'; see docs/PROTOCOL.md for the list")
+        } catch let error as DecodingError {
+            // Foundation reports a number that fits no integer field at the root, naming no
+            // field; the scan knows which member holds such a number.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let member = report.nonIntegerMembers.first {
+                throw Self.notAnInteger(member)
+            }
+            throw Self.protocolError(for: error)
+        } catch {
+            if let member = report.nonIntegerMembers.first { throw Self.notAnInteger(member) }
+            throw ProtocolError(.badFrame, "the frame is not valid JSON")
+        }
+    }
+
+    /// The `op` of an edit whose message was cut off (too large to read), so that the refusal
+    /// can name the edit and the client can drop it; nil if the start does not show one.
+    public func editOp(inPrefix prefix: some Collection<UInt8>) -> String? {
+        let strings = StrictJSONScanner().scanPrefix(prefix).topLevelStrings
+        guard let type = strings["type"], ["set", "clear", "resolve"].contains(type), let op = strings["op"],
+              (1...128).contains(op.utf8.count)
+        else { return nil }
+        return op
     }
 
     public func decodeServerMessage(_ text: String) throws(ProtocolError) -> ServerMessage {
@@ -36,6 +75,23 @@ public struct WireCodec: Sendable {
             throw Self.protocolError(for: error)
         } catch {
             throw ProtocolError(.badFrame, "the frame is not valid JSON")
+        }
+    }
+
+    private static func notAnInteger(_ member: String) -> ProtocolError {
+        ProtocolError(.badField, "field '\(member.prefix(40))' must be a whole number without fraction or exponent, within 64 bits")
+    }
+
+    private static func protocolError(for failure: StrictJSONScanner.Failure) -> ProtocolError {
+        switch failure.reason {
+        case .invalidUTF8:
+            return ProtocolError(.badFrame, "the frame is not valid UTF-8; send text frames in UTF-8")
+        case .syntax(let detail):
+            return ProtocolError(.badFrame, "the frame is not valid JSON (\(detail) at byte \(failure.offset)); send one JSON object per text frame")
+        case .tooDeep(let depth):
+            return ProtocolError(.badFrame, "the frame nests objects or arrays deeper than \(depth) levels; protocol frames are flat objects")
+        case .duplicateMember(let name):
+            return ProtocolError(.badField, "member '\(name.prefix(40))' appears more than once; send each member once")
         }
     }
 
