@@ -1,4 +1,5 @@
 import Foundation
+import GridAuth
 import HummingbirdWebSocket
 import Logging
 import MySQLClient
@@ -22,6 +23,7 @@ struct GridSession {
         let session: String
         let user: String
         let grid: String
+        let role: TokenClaims.Role
         let hub: GridHub
         let openedAt: Int64
     }
@@ -135,6 +137,13 @@ struct GridSession {
     }
 
     private mutating func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
+        guard login.role.canWrite else {
+            send(ProtocolError(
+                .readOnly,
+                "\(Self.name(of: kind)) of \(edit.cell.prefix(16)) refused: your token is read-only (role \(login.role.rawValue)); ask an admin for an editor token to make changes"
+            ), op: edit.op)
+            return true
+        }
         guard let cell = CellAddress(edit.cell) else {
             send(ProtocolError(.badCell, "'\(edit.cell.prefix(16))' is not a cell between A1 and XFD1048576"), op: edit.op)
             return true
@@ -185,6 +194,15 @@ struct GridSession {
             send(ProtocolError(.unsupportedProtocol, "this server speaks protocol \(ProtocolVersion.current), the client sent \(hello.protocol); upgrade the client"))
             return false
         }
+        let role: TokenClaims.Role
+        switch services.authorizer.authorize(hello, now: WallClock.nowMilliseconds() / 1000) {
+        case .success(let granted):
+            role = granted
+        case .failure(let refusal):
+            logger.notice("login refused", metadata: ["code": "\(refusal.code)", "grid": "\(hello.grid.prefix(64))"])
+            send(refusal)
+            return false
+        }
         guard NameRules.isValidUser(hello.user) else {
             send(ProtocolError(.badName, "user names are 1–32 letters, digits, '_', '-' or '.', starting with a letter or digit"))
             return false
@@ -232,7 +250,7 @@ struct GridSession {
             let presence = UserPresence(session: session, user: hello.user, server: server, at: WallClock.nowMilliseconds())
             try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
             await hub.subscribe(session: session, outbox: outbox)
-            login = Login(session: session, user: hello.user, grid: hello.grid, hub: hub, openedAt: openedAt)
+            login = Login(session: session, user: hello.user, grid: hello.grid, role: role, hub: hub, openedAt: openedAt)
             try await services.store.setPresence(grid: hello.grid, presence)
             let snapshot = try await services.store.snapshot(grid: hello.grid)
             let welcome = ServerMessage.Welcome(
@@ -241,7 +259,7 @@ struct GridSession {
                 historyStart: snapshot.first, durable: snapshot.durable
             )
             await hub.activate(session: session, welcome: codec.encode(ServerMessage.welcome(welcome)), version: snapshot.version)
-            logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)"])
+            logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)", "role": "\(role.rawValue)"])
             return true
         } catch {
             return redisFailed(error)
@@ -273,6 +291,14 @@ struct GridSession {
 
     static func redisLostMessage(_ services: ServerServices, _ error: any Error) -> String {
         "Redis is unreachable at \(services.redis.configuration.redactedURL) (\(describe(error))); your unsaved edits are kept and will be resent after reconnecting"
+    }
+
+    private static func name(of kind: PendingEdit.Kind) -> String {
+        switch kind {
+        case .set: "set"
+        case .clear: "clear"
+        case .resolve: "resolve"
+        }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -1,3 +1,5 @@
+import GridAuth
+
 /// Everything a grid-server needs to run, with a default for every field.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -12,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatTTLMilliseconds = 5000
     /// Whether this server takes part in persisting grids to MySQL (any one server suffices).
     public var persist = true
+    /// Who may connect. Nil refuses to start: a server never runs without tokens by accident.
+    public var authentication: Authentication? = nil
+    /// PEM certificate chain and key; when set, clients connect with wss://.
+    public var tls: TLSFiles? = nil
     public var limits = Limits()
     public var persister = PersisterConfiguration()
 
@@ -28,6 +34,23 @@ public struct ServerConfiguration: Sendable {
         /// that says why) before the connection closes anyway.
         public var closeGrace: Duration = .seconds(2)
         public init() {}
+    }
+
+    public enum Authentication: Sendable {
+        /// Every hello must carry a token this verifier accepts.
+        case tokens(TokenVerifier)
+        /// Local development only (`--insecure-no-auth`): no token is checked, everyone is an
+        /// editor and acts as the user it names.
+        case disabled
+    }
+
+    public struct TLSFiles: Sendable {
+        public var certificateChainPath: String
+        public var privateKeyPath: String
+        public init(certificateChainPath: String, privateKeyPath: String) {
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
+        }
     }
 
     public struct PersisterConfiguration: Sendable {

@@ -15,11 +15,14 @@ public struct ServerServices: Sendable {
     public let recorder: SessionRecorder
     public let reaper: SessionReaper
     public let rebuilder: GridRebuilder
+    let authorizer: LoginAuthorizer
     /// Set once, right after init: the monitor needs the services it checks.
     public private(set) var monitor: HealthMonitor!
 
     public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) throws {
+        guard let authentication = configuration.authentication else { throw ServerConfigurationError.noAuthentication }
         self.configuration = configuration
+        self.authorizer = LoginAuthorizer(authentication: authentication)
         self.redis = redis
         self.mysql = mysql
         self.store = GridStore(redis: redis)
