@@ -199,7 +199,12 @@ struct GridSession {
         case .success(let granted):
             role = granted
         case .failure(let refusal):
-            logger.notice("login refused", metadata: ["code": "\(refusal.code)", "grid": "\(hello.grid.prefix(64))"])
+            // Names are not checked yet: only valid ones go into the log, so a refusal can't forge log lines.
+            logger.notice("login refused", metadata: [
+                "code": "\(refusal.code)",
+                "user": "\(NameRules.isValidUser(hello.user) ? hello.user : "(invalid)")",
+                "grid": "\(NameRules.isValidGrid(hello.grid) ? hello.grid : "(invalid)")",
+            ])
             send(refusal)
             return false
         }

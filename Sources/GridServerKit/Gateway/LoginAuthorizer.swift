@@ -9,7 +9,9 @@ struct LoginAuthorizer: Sendable {
 
     func authorize(_ hello: ClientMessage.Hello, now: Int64) -> Result<TokenClaims.Role, ProtocolError> {
         guard case .tokens(let verifier) = authentication else { return .success(.editor) }
-        let issue = "ask an admin for a token: grid-server token --user \(Self.quoted(hello.user)) --grid \(Self.quoted(hello.grid)) --role editor"
+        let user = NameRules.isValidUser(hello.user) ? hello.user : "NAME"
+        let grid = NameRules.isValidGrid(hello.grid) ? hello.grid : "GRID"
+        let issue = "ask an admin for a token: grid-server token --user \(user) --grid \(grid) --role editor"
         guard let token = hello.token, !token.isEmpty else {
             return .failure(ProtocolError(.authTokenMissing, "this server requires an access token; pass --token or set GRID_TOKEN (\(issue))"))
         }
@@ -37,9 +39,5 @@ struct LoginAuthorizer: Sendable {
     /// Names are checked after the token, so a refusal may echo text that is not a valid name: cut and escape it.
     private static func shown(_ name: String) -> String {
         String(name.prefix(32).unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" })
-    }
-
-    private static func quoted(_ name: String) -> String {
-        NameRules.isValidGrid(name) || name == TokenClaims.anyGrid ? name : "NAME"
     }
 }
