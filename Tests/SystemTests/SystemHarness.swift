@@ -193,8 +193,11 @@ final class HeadlessClient: Sendable {
         self.input = stdin.fileHandleForWriting
     }
 
+    /// Writing to a client that has exited (a refused login) must fail this write, not kill
+    /// the whole test process with SIGPIPE and leave its servers running.
     func send(_ script: String) {
-        input.write(Data(script.utf8))
+        signal(SIGPIPE, SIG_IGN)
+        try? input.write(contentsOf: Data(script.utf8))
     }
 
     var output: [String] { lines.withLockedValue { $0 } }

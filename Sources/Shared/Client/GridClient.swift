@@ -223,7 +223,7 @@ public actor GridClient {
     }
 
     /// Connection failures in words a person can act on. The most common: plain ws:// to a
-    /// server that speaks TLS (it drops the connection at once), and a certificate not trusted.
+    /// server that speaks TLS (the upgrade fails), and a certificate not trusted.
     static func explain(_ error: any Error, server: String, loggedIn: Bool) -> String {
         if let error = error as? ProtocolError { return error.message }
         if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
@@ -232,8 +232,8 @@ public actor GridClient {
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             return "TLS failed (\(error)); check the server's certificate and name, or pass --ca with the CA that signed it"
         }
-        // A TLS port answers a plain handshake with bytes that are not HTTP, or hangs up; a
-        // server that is down or unknown fails earlier, and then the hint would mislead.
+        // A TLS port refuses a plain upgrade (grid-server answers 400, others hang up); a server
+        // that is down or unknown fails earlier, and then the hint would mislead.
         let text = "\(error)"
         let unreached = ["refused", "resolve", "timed out", "timeout", "unreachable", "no route"].contains { text.lowercased().contains($0) }
         if server.hasPrefix("ws://") && !loggedIn && !unreached {
