@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridAuth
 import GridServerKit
 import Logging
 
@@ -8,8 +9,12 @@ struct GridServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid-server",
         abstract: "Serves collaborative grids over WebSocket, ordered through Redis and stored in MySQL.",
-        discussion: "Run `grid-server serve --help` for the server's options.",
-        subcommands: [Serve.self, Sessions.self],
+        discussion: """
+            Run `grid-server serve --help` for the server's options. Clients need a token: \
+            `grid-server token --user alice --grid q3 --role editor` makes one from the secret in \
+            $GRID_TOKEN_SECRET or $GRID_TOKEN_SECRET_FILE (see docs/SECURITY.md).
+            """,
+        subcommands: [Serve.self, Sessions.self, Token.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -77,6 +82,17 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
+    @OptionGroup var secret: SecretSource
+
+    @Flag(name: .customLong("insecure-no-auth"), help: "Local development only: accept every client without a token, as any user, with full rights.")
+    var insecureNoAuth = false
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key, clients connect with wss://HOST:PORT/ws.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -93,6 +109,25 @@ struct Serve: AsyncParsableCommand {
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory
+        switch (tlsCertificate, tlsKey) {
+        case (let certificate?, let key?):
+            configuration.tls = .init(certificateChainPath: certificate, privateKeyPath: key)
+        case (nil, nil):
+            break
+        default:
+            throw ValidationError("--tls-cert and --tls-key go together: give both PEM files, or neither for plain ws://")
+        }
+        let keyring = try secret.keyring()
+        switch (keyring, insecureNoAuth) {
+        case (let keyring?, false):
+            configuration.authentication = .tokens(TokenVerifier(keyring: keyring))
+        case (nil, true):
+            configuration.authentication = .disabled
+        case (.some, true):
+            throw ValidationError("--insecure-no-auth and a token secret exclude each other: unset GRID_TOKEN_SECRET / GRID_TOKEN_SECRET_FILE, or drop --insecure-no-auth")
+        case (nil, false):
+            throw ValidationError(ServerConfigurationError.noAuthenticationMessage)
+        }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level '\(logLevel)'; use trace, debug, info, notice, warning, error or critical")
         }
@@ -151,10 +186,12 @@ struct Sessions: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sessions as MySQL holds them.")
         @OptionGroup var connections: Connections
+        @OptionGroup var admin: AdminToken
         @Option(help: "Only this grid.") var grid: String?
         @Option(help: "Only this status: open, closed or error.") var status: String?
 
         func run() async throws {
+            try admin.authorize()
             let lines = try await AdminCommands.listSessions(
                 mysqlURL: connections.mysql, grid: grid, status: status, logger: Logger(label: "grid-server")
             )
@@ -167,13 +204,102 @@ struct Sessions: AsyncParsableCommand {
             abstract: "Mark every session of a server as error (servers also do this by themselves when a heartbeat expires)."
         )
         @OptionGroup var connections: Connections
+        @OptionGroup var admin: AdminToken
         @Option(help: "The server id whose sessions to fail.") var server: String
 
         func run() async throws {
+            try admin.authorize()
             let count = try await AdminCommands.failSessions(
                 server: server, redisURL: connections.redis, mysqlURL: connections.mysql, logger: Logger(label: "grid-server")
             )
             print("failed \(count) session records of server \(server)")
         }
+    }
+}
+
+/// Where the token secret comes from. There is deliberately no option taking the secret itself:
+/// a command line is visible to every user of the machine (`ps`) and lands in shell history.
+struct SecretSource: ParsableArguments {
+    @Option(name: .customLong("token-secret-file"), help: "File with the token secret(s), one per line, the first signs (default: $GRID_TOKEN_SECRET_FILE, else $GRID_TOKEN_SECRET).")
+    var file: String?
+
+    func keyring() throws -> TokenKeyring? {
+        do {
+            return try TokenSecrets.keyring(file: file, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ServerConfigurationError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func requiredKeyring() throws -> TokenKeyring {
+        guard let keyring = try keyring() else { throw ValidationError(ServerConfigurationError.noSecretMessage) }
+        return keyring
+    }
+}
+
+/// The admin token the `sessions` commands need, checked against the server's secret.
+struct AdminToken: ParsableArguments {
+    @Option(help: "Admin access token (default: $GRID_TOKEN). Make one with: grid-server token --user YOU --grid '*' --role admin")
+    var token: String?
+
+    @OptionGroup var secret: SecretSource
+
+    func authorize() throws {
+        let keyring = try secret.requiredKeyring()
+        guard let token = token ?? ProcessInfo.processInfo.environment["GRID_TOKEN"], !token.isEmpty else {
+            throw ValidationError("this command needs an admin token: pass --token or set GRID_TOKEN (make one with: grid-server token --user YOU --grid '*' --role admin)")
+        }
+        let claims: TokenClaims
+        do {
+            claims = try TokenVerifier(keyring: keyring).verify(token, now: Int64(Date().timeIntervalSince1970))
+        } catch {
+            throw ValidationError("the admin token was refused (\(error.code.rawValue): \(error.message)); make a new one with: grid-server token --user YOU --grid '*' --role admin")
+        }
+        guard claims.role == .admin else {
+            throw ValidationError("this command needs an admin token; the token of '\(claims.user)' has role \(claims.role.rawValue) (make one with: grid-server token --user YOU --grid '*' --role admin)")
+        }
+    }
+}
+
+struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a signed access token for a user, a grid and a role.",
+        discussion: """
+            The secret comes from --token-secret-file, $GRID_TOKEN_SECRET_FILE or $GRID_TOKEN_SECRET, the \
+            same as the server's. Give the token to the user: grid-tui --token TOKEN, or GRID_TOKEN=TOKEN.
+            """
+    )
+
+    @Option(help: "The user name the token acts as.")
+    var user: String
+
+    @Option(help: "The grid it opens, or '*' for every grid.")
+    var grid: String
+
+    @Option(help: "editor (read and write), viewer (read only) or admin (editor plus the sessions commands).")
+    var role: String = "editor"
+
+    @Option(help: "How long it is valid: e.g. 90s, 30m, 8h, 7d (at most 366d).")
+    var ttl: String = "8h"
+
+    @OptionGroup var secret: SecretSource
+
+    func validate() throws {
+        guard NameRules.isValidUser(user) else {
+            throw ValidationError("'\(user)' is not a user name: 1–32 letters, digits, '_', '-' or '.', starting with a letter or digit")
+        }
+        guard grid == TokenClaims.anyGrid || NameRules.isValidGrid(grid) else {
+            throw ValidationError("'\(grid)' is not a grid name (1–64 letters, digits, '_', '-' or '.', starting with a letter or digit) or '*'")
+        }
+        guard TokenClaims.Role(rawValue: role) != nil else { throw ValidationError("--role must be editor, viewer or admin") }
+        guard TokenLifetime.seconds(ttl) != nil else { throw ValidationError("--ttl must look like 90s, 30m, 8h or 7d, and be at most 366d") }
+    }
+
+    func run() throws {
+        let signer = TokenSigner(keyring: try secret.requiredKeyring())
+        print(signer.sign(
+            user: user, grid: grid, role: TokenClaims.Role(rawValue: role)!, ttlSeconds: TokenLifetime.seconds(ttl)!,
+            now: Int64(Date().timeIntervalSince1970)
+        ))
     }
 }

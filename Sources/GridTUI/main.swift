@@ -28,8 +28,11 @@ struct GridTUICommand: AsyncParsableCommand {
     @Option(help: "The grid to open.")
     var grid: String
 
-    @Option(help: "Access token (default: $GRID_TOKEN).")
+    @Option(help: "Access token (default: $GRID_TOKEN). An admin makes one with: grid-server token --user NAME --grid GRID --role editor")
     var token: String?
+
+    @Option(help: "PEM file of the certificate authority that signed a wss:// server's certificate (default: the system's trust store).")
+    var ca: String?
 
     @Flag(help: "Run a script instead of the full-screen interface.")
     var headless = false
@@ -49,7 +52,13 @@ struct GridTUICommand: AsyncParsableCommand {
     func validate() throws {
         if servers.isEmpty { throw ValidationError("give at least one --server ws://HOST:PORT/ws") }
         for server in servers where !(server.hasPrefix("ws://") || server.hasPrefix("wss://")) {
-            throw ValidationError("'\(server)' is not a WebSocket URL; use ws://HOST:PORT/ws")
+            throw ValidationError("'\(server)' is not a WebSocket URL; use ws://HOST:PORT/ws, or wss://HOST:PORT/ws for TLS")
+        }
+        for server in servers {
+            if let problem = GridClient.tlsAddressProblem(server) { throw ValidationError(problem) }
+        }
+        if let ca, !FileManager.default.isReadableFile(atPath: ca) {
+            throw ValidationError("--ca \(ca): no such readable file; give the PEM file of the CA that signed the server's certificate")
         }
     }
 
@@ -65,6 +74,7 @@ struct GridTUICommand: AsyncParsableCommand {
         var configuration = GridClientConfiguration(
             servers: servers, user: user, grid: grid, token: token ?? ProcessInfo.processInfo.environment["GRID_TOKEN"]
         )
+        configuration.caFile = ca
         configuration.clientName = headless ? "grid-tui-headless" : "grid-tui"
         guard headless else {
             let code = await TUIApp(configuration: configuration, ascii: ascii).run(logger: logger)

@@ -351,6 +351,31 @@ struct MySQLClientTests {
         #expect(logs.all.allSatisfy { !$0.contains("refused-secret-1") && !$0.contains("wrong-secret-2") })
     }
 
+    /// A MySQL password from the URL end to end: a throwaway user whose password needs
+    /// percent-encoding, dropped afterwards.
+    @Test func userAndPasswordFromTheURLLogIn() async throws {
+        let user = MySQLTestSupport.uniqueName("cgu").prefix(32)
+        let password = "p@ss:w/rd \(UUID().uuidString)"
+        let base = try MySQLTestSupport.configuration()
+        try await MySQLTestSupport.withClient { root in
+            _ = try await root.execute("CREATE USER '\(user)'@'%' IDENTIFIED BY '\(password)'")
+            _ = try await root.execute("GRANT ALL ON `\(base.database)`.* TO '\(user)'@'%'")
+        }
+        let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let (logger, logs) = MySQLCapturingLogHandler.logger()
+        let configuration = try MySQLConfiguration(url: "mysql://\(user):\(encoded)@\(base.host):\(base.port)/\(base.database)")
+        #expect(configuration.password == password)
+        #expect(!configuration.redactedURL.contains(encoded) && !configuration.redactedURL.contains(password))
+        let whoami = try await MySQLTestSupport.withClient(configuration, logger: logger) { client in
+            try await client.query("SELECT CURRENT_USER() AS who")
+        }
+        #expect(whoami.first?["who"].string == "\(user)@%")
+        try await MySQLTestSupport.withClient { root in
+            _ = try await root.execute("DROP USER '\(user)'@'%'")
+        }
+        #expect(logs.all.allSatisfy { !$0.contains(password) && !$0.contains(encoded) })
+    }
+
     @Test func shutdownClientRejectsWork() async throws {
         let client = MySQLClient(configuration: try MySQLTestSupport.configuration(), logger: Logger(label: "MySQLClientTests"))
         try await client.ping()

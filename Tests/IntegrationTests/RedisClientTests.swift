@@ -254,6 +254,32 @@ struct RedisClientTests {
         await client.shutdown()
     }
 
+    /// Redis AUTH end to end: a throwaway ACL user (the default user, which other tests use,
+    /// is left alone) with a password that needs percent-encoding in the URL.
+    @Test func aclUserAndPasswordFromTheURLAuthenticate() async throws {
+        let admin = try RedisTestSupport.makeClient()
+        let user = "cgtest-\(UUID().uuidString.prefix(8).lowercased())"
+        let password = "p@ss:w/rd \(UUID().uuidString)"
+        _ = try await admin.command("ACL", "SETUSER", user, "on", ">\(password)", "~*", "&*", "+@all")
+        let base = try RedisTestSupport.configuration()
+        let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let url = "redis://\(user):\(encoded)@\(base.host):\(base.port)"
+        let (logger, logs) = RedisCapturingLogHandler.logger()
+        let configuration = try RedisConfiguration(url: url)
+        #expect(configuration.password == password && configuration.username == user)
+        #expect(!configuration.redactedURL.contains(encoded) && !configuration.redactedURL.contains(password))
+        let client = RedisClient(configuration: configuration, logger: logger)
+        let key = RedisTestSupport.key("acl")
+        _ = try await client.command("SET", key, "authenticated")
+        #expect(try await client.command("GET", key).string == "authenticated")
+        #expect(try await client.command("ACL", "WHOAMI").string == user)
+        _ = try await client.command("DEL", key)
+        await client.shutdown()
+        _ = try await admin.command("ACL", "DELUSER", user)
+        await admin.shutdown()
+        #expect(logs.all.allSatisfy { !$0.contains(password) && !$0.contains(encoded) })
+    }
+
     @Test func unreachableServerFailsAsConnectionFailed() async throws {
         var configuration = RedisConfiguration()
         configuration.port = 1

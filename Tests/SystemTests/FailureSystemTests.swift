@@ -366,7 +366,8 @@ extension FailureSystemTests {
         let status = try await SystemHarness.run(
             [SystemHarness.binDirectory.appendingPathComponent("grid-server").path] + arguments
                 + ["--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL],
-            output: output
+            output: output,
+            extraEnvironment: ["GRID_TOKEN_SECRET": TestTokens.secret, "GRID_TOKEN": TestTokens.make(user: "ops", grid: "*", role: .admin)]
         )
         #expect(status == 0, "grid-server \(arguments.joined(separator: " ")) exited \(status)")
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""

@@ -3,6 +3,7 @@ import TestSupport
 import MySQLClient
 import NIOConcurrencyHelpers
 import Logging
+import GridAuth
 
 #if canImport(Glibc)
 import Glibc
@@ -66,7 +67,10 @@ final class ServerProcess: Sendable {
     /// How many lives of this server the log already holds.
     private let earlierStarts: Int
 
-    init(id: String, directory: URL, port: Int? = nil, extraArguments: [String] = []) throws {
+    let scheme: String
+
+    /// Runs with the test token secret (`TestTokens`) unless `environment` says otherwise.
+    init(id: String, directory: URL, port: Int? = nil, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.id = id
         self.port = port ?? SystemHarness.freePort()
         self.logFile = directory.appendingPathComponent("\(id).log")
@@ -82,6 +86,8 @@ final class ServerProcess: Sendable {
             "--spool-dir", directory.appendingPathComponent("spool").path,
         ] + extraArguments
         earlierStarts = Self.starts(in: (try? String(contentsOf: logFile, encoding: .utf8)) ?? "")
+        self.scheme = extraArguments.contains("--tls-cert") ? "wss" : "ws"
+        process.environment = TestTokens.environment(token: nil, extra: environment).filter { !$0.value.isEmpty }
         let log = try FileHandle(forWritingTo: logFile)
         try log.seekToEnd()
         process.standardOutput = log
@@ -91,8 +97,11 @@ final class ServerProcess: Sendable {
         self.process = process
     }
 
-    var url: String { "ws://127.0.0.1:\(port)/ws" }
+    /// With TLS by name: the client cannot send an IP address as the TLS server name.
+    var url: String { scheme == "wss" ? "wss://localhost:\(port)/ws" : "ws://127.0.0.1:\(port)/ws" }
     var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+    var exitCode: Int32 { process.terminationStatus }
 
     func waitUntilListening() async throws {
         let ready = try await SystemHarness.eventually(timeout: .seconds(60)) {
@@ -150,7 +159,12 @@ final class HeadlessClient: Sendable {
     private let partial = NIOLockedValueBox<Data>(Data())
     let errorFile: URL
 
-    init(user: String, grid: String, servers: [String], directory: URL, extraArguments: [String] = []) throws {
+    /// Logs in with an editor token for `user` and `grid` made with the test secret, unless
+    /// `token` is given: `.some(nil)` sends none, `.some(t)` sends `t`.
+    init(
+        user: String, grid: String, servers: [String], directory: URL, role: TokenClaims.Role = .editor, token: String?? = .none,
+        extraArguments: [String] = []
+    ) throws {
         self.user = user
         self.errorFile = directory.appendingPathComponent("\(user).stderr")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
@@ -158,6 +172,11 @@ final class HeadlessClient: Sendable {
         process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-tui")
         process.arguments = ["--headless", "--events", "--user", user, "--grid", grid, "--script", "-"]
             + servers.flatMap { ["--server", $0] } + extraArguments
+        let chosen: String? = switch token {
+        case .none: TestTokens.make(user: user, grid: grid, role: role)
+        case .some(let given): given
+        }
+        process.environment = TestTokens.environment(token: chosen)
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
@@ -189,8 +208,11 @@ final class HeadlessClient: Sendable {
         self.input = stdin.fileHandleForWriting
     }
 
+    /// Writing to a client that has exited (a refused login) must fail this write, not kill
+    /// the whole test process with SIGPIPE and leave its servers running.
     func send(_ script: String) {
-        input.write(Data(script.utf8))
+        signal(SIGPIPE, SIG_IGN)
+        try? input.write(contentsOf: Data(script.utf8))
     }
 
     var output: [String] { lines.withLockedValue { $0 } }
@@ -212,6 +234,13 @@ final class HeadlessClient: Sendable {
             guard line.hasPrefix("{"), let data = line.data(using: .utf8) else { return nil }
             return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         }
+    }
+
+    /// Ends a client that will never finish by itself (one still trying to connect).
+    func terminate() async {
+        try? input.close()
+        if process.isRunning { process.terminate() }
+        _ = try? await SystemHarness.eventually(timeout: .seconds(10)) { !self.process.isRunning }
     }
 
     func finish() async throws {

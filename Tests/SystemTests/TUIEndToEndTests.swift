@@ -21,8 +21,13 @@ struct TUIEndToEndTests {
             try await serverA.waitUntilListening()
             try await serverB.waitUntilListening()
             let tui = SystemHarness.binDirectory.appendingPathComponent("grid-tui").path
-            let alice = try await TmuxSession.start(command: "\(tui) --server \(serverA.url) --server \(serverB.url) --user alice --grid \(grid)")
-            let bob = try await TmuxSession.start(command: "\(tui) --server \(serverB.url) --user bob --grid \(grid)")
+            let alice = try await TmuxSession.start(
+                command: "\(tui) --server \(serverA.url) --server \(serverB.url) --user alice --grid \(grid)",
+                environment: ["GRID_TOKEN": TestTokens.make(user: "alice", grid: grid)]
+            )
+            let bob = try await TmuxSession.start(
+                command: "\(tui) --server \(serverB.url) --user bob --grid \(grid)", environment: ["GRID_TOKEN": TestTokens.make(user: "bob", grid: grid)]
+            )
             try await alice.waitFor("CONNECTED")
             try await bob.waitFor("CONNECTED")
             return Setup(directory: directory, grid: grid, serverA: serverA, serverB: serverB, alice: alice, bob: bob)

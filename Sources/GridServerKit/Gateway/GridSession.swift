@@ -1,4 +1,5 @@
 import Foundation
+import GridAuth
 import HummingbirdWebSocket
 import Logging
 import MySQLClient
@@ -25,6 +26,7 @@ struct GridSession {
         let session: String
         let user: String
         let grid: String
+        let role: TokenClaims.Role
         let hub: GridHub
         let openedAt: Int64
     }
@@ -160,6 +162,13 @@ struct GridSession {
     }
 
     private mutating func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
+        guard login.role.canWrite else {
+            send(ProtocolError(
+                .readOnly,
+                "\(Self.name(of: kind)) of \(edit.cell.prefix(16)) refused: your token is read-only (role \(login.role.rawValue)); ask an admin for an editor token to make changes"
+            ), op: edit.op)
+            return true
+        }
         guard let cell = CellAddress(edit.cell), services.configuration.limits.contains(cell) else {
             send(ProtocolError(.badCell, badCellMessage(edit.cell)), op: edit.op)
             return true
@@ -217,6 +226,20 @@ struct GridSession {
             return false
         }
         let limits = services.configuration.limits
+        let role: TokenClaims.Role
+        switch services.authorizer.authorize(hello, now: WallClock.nowMilliseconds() / 1000) {
+        case .success(let granted):
+            role = granted
+        case .failure(let refusal):
+            // Names are not checked yet: only valid ones go into the log, so a refusal can't forge log lines.
+            logger.notice("login refused", metadata: [
+                "code": "\(refusal.code)",
+                "user": "\(NameRules.isValidUser(hello.user, maxBytes: limits.maxUserNameBytes) ? hello.user : "(invalid)")",
+                "grid": "\(NameRules.isValidGrid(hello.grid, maxBytes: limits.maxGridNameBytes) ? hello.grid : "(invalid)")",
+            ])
+            send(refusal)
+            return false
+        }
         guard NameRules.isValidUser(hello.user, maxBytes: limits.maxUserNameBytes) else {
             send(ProtocolError(.badName, "user names are 1–\(limits.maxUserNameBytes) letters, digits, '_', '-' or '.', starting with a letter or digit"))
             return false
@@ -270,7 +293,7 @@ struct GridSession {
             let presence = UserPresence(session: session, user: hello.user, server: server, at: WallClock.nowMilliseconds())
             try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
             await hub.subscribe(session: session, outbox: outbox)
-            login = Login(session: session, user: hello.user, grid: hello.grid, hub: hub, openedAt: openedAt)
+            login = Login(session: session, user: hello.user, grid: hello.grid, role: role, hub: hub, openedAt: openedAt)
             try await services.store.setPresence(grid: hello.grid, presence)
             let snapshot = try await services.store.snapshot(grid: hello.grid)
             let welcome = ServerMessage.Welcome(
@@ -281,7 +304,7 @@ struct GridSession {
             await hub.activate(
                 session: session, welcome: codec.encode(ServerMessage.welcome(welcome)), version: snapshot.version, snapshotAt: snapshot.takenAt
             )
-            logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)"])
+            logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)", "role": "\(role.rawValue)"])
             return true
         } catch {
             return redisFailed(error)
@@ -321,6 +344,14 @@ struct GridSession {
 
     static func redisLostMessage(_ services: ServerServices, _ error: any Error) -> String {
         "Redis is unreachable at \(services.redis.configuration.redactedURL) (\(describe(error))); your unsaved edits are kept and will be resent after reconnecting"
+    }
+
+    private static func name(of kind: PendingEdit.Kind) -> String {
+        switch kind {
+        case .set: "set"
+        case .clear: "clear"
+        case .resolve: "resolve"
+        }
     }
 
     static func describe(_ error: any Error) -> String {

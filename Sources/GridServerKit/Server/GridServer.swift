@@ -1,8 +1,11 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import MySQLClient
+import NIOSSL
 import RedisClient
 import ServiceLifecycle
 
@@ -11,6 +14,18 @@ import ServiceLifecycle
 public enum GridServer {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
+        switch configuration.authentication {
+        case nil:
+            throw ServerConfigurationError.noAuthentication
+        case .disabled:
+            logger.critical(
+                "INSECURE: --insecure-no-auth is set; anyone who reaches this port can read and write every grid as any user. Local development only."
+            )
+        case .tokens:
+            logger.info("access tokens required")
+        }
+        // Certificate problems stop the server before it touches Redis or MySQL.
+        let tlsConfiguration = try configuration.tls.map(Self.tlsConfiguration)
         let redis = RedisClient(configuration: try RedisConfiguration(url: configuration.redisURL), logger: logger)
         let mysql = MySQLClient(configuration: try MySQLConfiguration(url: configuration.mysqlURL), logger: logger)
         defer {
@@ -22,7 +37,7 @@ public enum GridServer {
         try await migrate(mysql, logger: logger)
         let services = try ServerServices(configuration: configuration, redis: redis, mysql: mysql, logger: logger)
         await startUp(services, logger: logger)
-        let app = buildApplication(services: services, logger: logger)
+        let app = try buildApplication(services: services, tls: tlsConfiguration, logger: logger)
         let persister = Persister(
             redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister, logger: logger
         )
@@ -76,7 +91,25 @@ public enum GridServer {
         }
     }
 
-    public static func buildApplication(services: ServerServices, logger: Logger) -> some ApplicationProtocol {
+    /// The server side of TLS from PEM files; the error names the file that could not be used.
+    static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
+        } catch {
+            throw ServerConfigurationError("--tls-cert \(files.certificateChainPath): cannot read a PEM certificate chain (\(error))")
+        }
+        guard !chain.isEmpty else { throw ServerConfigurationError("--tls-cert \(files.certificateChainPath): no certificate in the file") }
+        do {
+            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+        } catch {
+            throw ServerConfigurationError("--tls-key \(files.privateKeyPath): cannot read a PEM private key (\(error))")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    }
+
+    public static func buildApplication(services: ServerServices, tls: TLSConfiguration? = nil, logger: Logger) throws -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("/healthz") { _, _ -> Response in
             let report = await HealthReport.check(services)
@@ -117,14 +150,19 @@ public enum GridServer {
         }
         var wsLogger = logger
         wsLogger[metadataKey: "server"] = "\(services.configuration.serverID)"
+        let webSocketResponder = router.buildResponder()
+        // The sessions apply the message limit themselves, answering frame_too_large; the
+        // library refuses (close 1009) only single frames too big to buffer at all.
+        let maxFrameSize = max(services.configuration.limits.closeFrameBytes, services.configuration.limits.maxFrameBytes)
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(ws: .init(maxFrameSize: maxFrameSize))
+        let server = HTTPServerBuilder { responder in
+            let http = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration)
+            guard let tls else { return http }
+            return PlainRequestGuardChannel(try TLSChannel(http, tlsConfiguration: tls))
+        }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: router,
-                // The sessions apply the message limit themselves, answering frame_too_large; the
-                // library refuses (close 1009) only single frames too big to buffer at all.
-                configuration: .init(maxFrameSize: max(services.configuration.limits.closeFrameBytes, services.configuration.limits.maxFrameBytes))
-            ),
+            server: server,
             configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "grid-server"),
             logger: wsLogger
         )

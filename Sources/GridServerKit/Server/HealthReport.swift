@@ -11,6 +11,8 @@ struct HealthReport: Codable, Sendable {
     /// How far MySQL trails the newest log entry, in milliseconds, over all grids (nil if unknown).
     var persisterLagMilliseconds: Int64?
     var ok: Bool
+    /// `"tokens"`, or `"disabled"` when the server runs with --insecure-no-auth.
+    var auth: String
 
     static func check(_ services: ServerServices) async -> HealthReport {
         async let redis: String = {
@@ -33,8 +35,16 @@ struct HealthReport: Codable, Sendable {
         let lag = redisState == "ok" ? try? await persisterLag(services) : nil
         return HealthReport(
             server: services.configuration.serverID, redis: redisState, mysql: mysqlState, spoolDepth: services.spool.depth,
-            persisterLagMilliseconds: lag, ok: redisState == "ok" && mysqlState == "ok"
+            persisterLagMilliseconds: lag, ok: redisState == "ok" && mysqlState == "ok",
+            auth: authMode(services.configuration.authentication)
         )
+    }
+
+    static func authMode(_ authentication: ServerConfiguration.Authentication?) -> String {
+        switch authentication {
+        case .disabled: "disabled"
+        case .tokens, nil: "tokens"
+        }
     }
 
     static func persisterLag(_ services: ServerServices) async throws -> Int64 {

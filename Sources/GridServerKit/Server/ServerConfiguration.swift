@@ -1,4 +1,5 @@
 import Shared
+import GridAuth
 
 /// Everything a grid-server needs to run, with a default for every field.
 public struct ServerConfiguration: Sendable {
@@ -14,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatTTLMilliseconds = 5000
     /// Whether this server takes part in persisting grids to MySQL (any one server suffices).
     public var persist = true
+    /// Who may connect. Nil refuses to start: a server never runs without tokens by accident.
+    public var authentication: Authentication? = nil
+    /// PEM certificate chain and key; when set, clients connect with wss://.
+    public var tls: TLSFiles? = nil
     public var limits = Limits()
     public var persister = PersisterConfiguration()
 
@@ -59,6 +64,23 @@ public struct ServerConfiguration: Sendable {
         public var boundsDescription: String {
             let last = CellAddress(column: maxColumns - 1, row: maxRows - 1)?.description ?? "XFD1048576"
             return "A1 to \(last)"
+        }
+    }
+
+    public enum Authentication: Sendable {
+        /// Every hello must carry a token this verifier accepts.
+        case tokens(TokenVerifier)
+        /// Local development only (`--insecure-no-auth`): no token is checked, everyone is an
+        /// editor and acts as the user it names.
+        case disabled
+    }
+
+    public struct TLSFiles: Sendable {
+        public var certificateChainPath: String
+        public var privateKeyPath: String
+        public init(certificateChainPath: String, privateKeyPath: String) {
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
         }
     }
 

@@ -17,11 +17,14 @@ public struct ServerServices: Sendable {
     public let rebuilder: GridRebuilder
     /// Sessions this server serves, against the per-server and per-user limits.
     public let admission: SessionCounter
+    let authorizer: LoginAuthorizer
     /// Set once, right after init: the monitor needs the services it checks.
     public private(set) var monitor: HealthMonitor!
 
     public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) throws {
+        guard let authentication = configuration.authentication else { throw ServerConfigurationError.noAuthentication }
         self.configuration = configuration
+        self.authorizer = LoginAuthorizer(authentication: authentication)
         self.redis = redis
         self.mysql = mysql
         self.store = GridStore(redis: redis)

@@ -97,7 +97,10 @@ extension TUIModel {
         guard reason.hasPrefix("cannot reach "), let colon = reason.range(of: ": ") else { return reason }
         let server = reason[reason.index(reason.startIndex, offsetBy: "cannot reach ".count)..<colon.lowerBound]
         let lowered = reason[colon.upperBound...].lowercased()
-        let cause = [("refused", "connection refused"), ("reset", "connection reset"), ("timed out", "timed out"), ("timeout", "timed out"), ("resolve", "unknown host")]
+        // The core's TLS hints come first: they say what to change, the rest only what happened.
+        let cause = [
+            ("connect with wss://", "if the server uses TLS, connect with wss://"), ("pass --ca", "certificate not trusted; pass --ca with the CA file"),
+            ("refused", "connection refused"), ("reset", "connection reset"), ("timed out", "timed out"), ("timeout", "timed out"), ("resolve", "unknown host")]
             .first { lowered.contains($0.0) }?.1
         return "cannot reach \(server)" + (cause.map { " (\($0))" } ?? "")
     }

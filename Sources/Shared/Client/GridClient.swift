@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import WSClient
 
 /// The client core's connection: logs in to one of the configured servers, feeds every server
@@ -44,13 +45,13 @@ public actor GridClient {
             var reason = "connection to \(server) closed"
             do {
                 let close = try await WebSocketClient.connect(
-                    url: server, configuration: .init(maxFrameSize: 1 << 16), logger: logger
+                    url: server, configuration: .init(maxFrameSize: 1 << 16), tlsConfiguration: try tlsConfiguration(for: server), logger: logger
                 ) { inbound, outbound, _ in
                     try await self.converse(server: server, inbound: inbound, outbound: outbound)
                 }
                 if let close { reason = "\(server) closed the connection (\(close.closeCode))" }
             } catch {
-                reason = "cannot reach \(server): \(error)"
+                reason = "cannot reach \(server): \(Self.explain(error, server: server, loggedIn: state.loggedIn))"
             }
             let wasLoggedIn = state.loggedIn
             state.loggedOut()
@@ -222,9 +223,49 @@ public actor GridClient {
         observer(.status(newStatus))
     }
 
+    /// TLS settings for a wss:// server: the configured CA file, or the system's trust store.
+    private func tlsConfiguration(for server: String) throws -> TLSConfiguration? {
+        guard server.hasPrefix("wss://") else { return nil }
+        if let problem = Self.tlsAddressProblem(server) { throw ProtocolError(.badField, problem) }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile = configuration.caFile { tls.trustRoots = .file(caFile) }
+        return tls
+    }
+
+    /// Why a wss:// URL cannot work, or nil. The WebSocket library sends the URL's host as TLS
+    /// server name (SNI), which may not be an IP address, so a certificate is matched by name only.
+    public static func tlsAddressProblem(_ server: String) -> String? {
+        guard server.hasPrefix("wss://") else { return nil }
+        let authority = server.dropFirst("wss://".count).prefix { $0 != "/" }
+        let host: Substring = authority.hasPrefix("[") ? authority : authority.prefix { $0 != ":" }
+        let isIPv4 = host.split(separator: ".", omittingEmptySubsequences: false).count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+        guard isIPv4 || host.hasPrefix("[") else { return nil }
+        return "wss:// needs the server's host name, not the IP address \(host): use the name in its certificate (e.g. wss://localhost:PORT/ws, or add the name to /etc/hosts)"
+    }
+
+    /// Connection failures in words a person can act on. The most common: plain ws:// to a
+    /// server that speaks TLS (the upgrade fails), and a certificate not trusted.
+    static func explain(_ error: any Error, server: String, loggedIn: Bool) -> String {
+        if let error = error as? ProtocolError { return error.message }
+        if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); pass --ca with the CA file that signed it"
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            return "TLS failed (\(error)); check the server's certificate and name, or pass --ca with the CA that signed it"
+        }
+        // A TLS port refuses a plain upgrade (grid-server answers 400, others hang up); a server
+        // that is down or unknown fails earlier, and then the hint would mislead.
+        let text = "\(error)"
+        let unreached = ["refused", "resolve", "timed out", "timeout", "unreachable", "no route"].contains { text.lowercased().contains($0) }
+        if server.hasPrefix("ws://") && !loggedIn && !unreached {
+            return "\(text) (if the server uses TLS, connect with wss:// instead of ws://)"
+        }
+        return "\(error)"
+    }
+
     /// Refusals that a retry on any server cannot fix.
     private static func isPermanent(_ code: ErrorCode) -> Bool {
-        [.unsupportedProtocol, .badName].contains(code) || code.rawValue.hasPrefix("auth_")
+        [.unsupportedProtocol, .badName].contains(code) || code.isAuthentication
     }
 }
 

@@ -5,6 +5,8 @@ public struct GridClientConfiguration: Sendable {
     public var user: String
     public var grid: String
     public var token: String?
+    /// PEM file of the certificate authorities trusted for wss:// servers; nil trusts the system store.
+    public var caFile: String?
     public var clientName = "grid-tui"
     public var initialBackoff: Duration = .milliseconds(100)
     public var maxBackoff: Duration = .seconds(2)

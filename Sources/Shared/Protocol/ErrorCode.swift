@@ -31,6 +31,8 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     /// The session sent edits faster than the server's limit; the edit (named by `op`) was not
     /// applied and should be sent again after a pause.
     public static let rateLimited: ErrorCode = "rate_limited"
+    /// The token's role (viewer) may not write; the edit is refused and the session goes on.
+    public static let readOnly: ErrorCode = "read_only"
 
     // Session-ending problems.
     public static let unsupportedProtocol: ErrorCode = "unsupported_protocol"
@@ -44,10 +46,26 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     /// At login: the server or the user already has as many sessions as allowed.
     public static let tooManySessions: ErrorCode = "too_many_sessions"
 
+    // Refused logins. Every `auth_` code is permanent: retrying with the same token cannot help.
+    /// `hello` carried no token, and the server requires one.
+    public static let authTokenMissing: ErrorCode = "auth_token_missing"
+    /// The token's expiry has passed.
+    public static let authTokenExpired: ErrorCode = "auth_token_expired"
+    /// The token is not one this server issued: malformed, forged, or signed with a retired secret.
+    public static let authTokenInvalid: ErrorCode = "auth_token_invalid"
+    /// The token is for another grid.
+    public static let authWrongGrid: ErrorCode = "auth_wrong_grid"
+    /// `hello.user` is not the token's user.
+    public static let authWrongUser: ErrorCode = "auth_wrong_user"
+
     private static let sessionEnding: Set<ErrorCode> = [
         .unsupportedProtocol, .badName, .loginTimeout, .redisUnavailable, .mysqlUnavailable,
         .serverShuttingDown, .slowConsumer, .gridUnavailable, .tooManySessions,
+        .authTokenMissing, .authTokenExpired, .authTokenInvalid, .authWrongGrid, .authWrongUser,
     ]
+
+    /// A refused login (`auth_…`): the client should stop and ask for a token, not retry.
+    public var isAuthentication: Bool { rawValue.hasPrefix("auth_") }
 
     public var endsSession: Bool { Self.sessionEnding.contains(self) }
 }
