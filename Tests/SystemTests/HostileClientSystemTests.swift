@@ -262,7 +262,9 @@ struct HostileClientSystemTests {
         await mallory.close()
 
         let tui = SystemHarness.binDirectory.appendingPathComponent("grid-tui").path
-        let carol = try await TmuxSession.start(command: "\(tui) --server \(server.url) --user carol --grid \(grid)")
+        let carol = try await TmuxSession.start(
+            command: "\(tui) --server \(server.url) --user carol --grid \(grid)", environment: ["GRID_TOKEN": TestTokens.make(user: "carol", grid: grid)]
+        )
         defer { carol.killNow() }
         try await carol.waitFor("CONNECTED")
         try await TUIEndToEndTests.goTo("E2", on: carol)
