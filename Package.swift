@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "grid-server", targets: ["GridServer"]),
         .executable(name: "grid-tui", targets: ["GridTUI"]),
+        .executable(name: "grid-bench", targets: ["GridBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -15,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries from Debian, each behind exactly one Swift wrapper module.
@@ -53,6 +56,7 @@ let package = Package(
             name: "GridServerKit",
             dependencies: [
                 "Shared", "RedisClient", "MySQLClient",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,8 +85,27 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "GridBenchKit",
+            dependencies: [
+                "Shared", "RedisClient", "MySQLClient",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "GridBench",
+            dependencies: [
+                "GridBenchKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridBenchKit", "GridServerKit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["Shared", "MySQLClient", "TestSupport"]),
     ],

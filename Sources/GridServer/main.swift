@@ -38,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-queued-frames"), help: "Frames queued for one client before it is dropped as too slow to read.")
     var maxQueuedFrames: Int = ServerConfiguration.Limits().outboundQueueFrames
 
+    @Option(name: .customLong("max-queued-bytes"), help: "Bytes queued for one client (not yet written to its socket) before it is dropped as too slow to read.")
+    var maxQueuedBytes: Int = ServerConfiguration.Limits().outboundQueueBytes
+
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
@@ -53,6 +56,8 @@ struct Serve: AsyncParsableCommand {
         configuration.persist = !noPersist
         guard maxQueuedFrames > 0 else { throw ValidationError("--max-queued-frames must be at least 1") }
         configuration.limits.outboundQueueFrames = maxQueuedFrames
+        guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536 (one inbound frame)") }
+        configuration.limits.outboundQueueBytes = maxQueuedBytes
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory
