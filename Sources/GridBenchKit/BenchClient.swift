@@ -31,7 +31,7 @@ final class BenchClient: Sendable {
     func run(logger: Logger) async {
         do {
             try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 16), logger: logger) { inbound, outbound, _ in
-                try await outbound.write(.text(self.shared.configuration.hello.frame(user: self.user, grid: self.shared.grid)))
+                try await outbound.write(.text(self.shared.configuration.hello.frame(user: self.user, grid: self.shared.grid(for: self.index))))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         var messages = inbound.messages(maxSize: 1 << 28).makeAsyncIterator()

@@ -16,6 +16,9 @@ public struct LoadConfiguration: Sendable {
     public var spreadRows = 1000
     /// The grid to edit; a fresh one per run by default, so cells start unwritten.
     public var grid: String?
+    /// Clients spread over this many grids (client i on grid i mod G); only without senders,
+    /// since delivery and loss are counted per grid of one.
+    public var grids = 1
     /// Extra clients on the first server that log in and then never read again (slow clients);
     /// they are left out of the delivery and loss figures.
     public var stalled = 0

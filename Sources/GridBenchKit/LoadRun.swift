@@ -18,6 +18,9 @@ public struct LoadRun: Sendable {
         guard configuration.clients >= 1, (0...configuration.clients).contains(configuration.senders) else {
             throw BenchError("--clients must be at least 1 and --senders between 0 and --clients")
         }
+        guard configuration.grids == 1 || configuration.senders == 0 else {
+            throw BenchError("--grids needs --senders 0: deliveries are counted within one grid")
+        }
         let run = String(UInt32.random(in: .min ... .max), radix: 16)
         let grid = configuration.grid ?? "bench-\(run)"
         let serverCount = configuration.servers.count
@@ -32,7 +35,8 @@ public struct LoadRun: Sendable {
         let stalled = (0..<configuration.stalled).map { index in
             BenchClient(index: configuration.clients + index, serverIndex: 0, senderIndex: nil, url: configuration.servers[0], shared: shared, stalls: true)
         }
-        let sampler = ProcessSampler(processes: processes)
+        // The load generator shares the machine: its own CPU tells whether it was the limit.
+        let sampler = ProcessSampler(processes: processes + [("grid-bench", getpid())])
         let idle = sampler.sample()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for client in clients + stalled {

@@ -5,6 +5,7 @@ final class RunShared: Sendable {
     let configuration: LoadConfiguration
     let run: String
     let grid: String
+    let gridCount: Int
     let senderCount: Int
     /// The server index of each sender, by sender index.
     let senderServer: [Int]
@@ -14,9 +15,13 @@ final class RunShared: Sendable {
         self.configuration = configuration
         self.run = run
         self.grid = grid
+        self.gridCount = max(1, configuration.grids)
         self.senderCount = senderServer.count
         self.senderServer = senderServer
     }
+
+    /// The grid client `index` works in.
+    func grid(for index: Int) -> String { gridCount == 1 ? grid : "\(grid)-\(index % gridCount)" }
 
     var startNanos: UInt64 { phase.withLock { $0.startNanos } }
 

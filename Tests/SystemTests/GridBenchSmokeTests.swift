@@ -37,7 +37,7 @@ struct GridBenchSmokeTests {
             #expect((summary["p99"] as? Double ?? 0) > 0, "\(name) has no p99")
         }
         let processes = try #require(report["processes"] as? [[String: Any]])
-        #expect(Set(processes.compactMap { $0["name"] as? String }).isSuperset(of: ["server-a", "server-b", "redis", "mariadb"]))
+        #expect(Set(processes.compactMap { $0["name"] as? String }).isSuperset(of: ["server-a", "server-b", "redis", "mariadb", "grid-bench"]))
         #expect(processes.allSatisfy { ($0["peakRSSMiB"] as? Double ?? 0) > 0 })
     }
 

@@ -20,8 +20,8 @@ public final class SessionOutbox: Sendable {
     private let overflowContinuation: AsyncStream<Void>.Continuation
     private let byteLimit: Int
     private let overflowed = Atomic<Bool>(false)
-    private let queuedBytes = Atomic<Int>(0)
-    private let queuedFrames = Atomic<Int>(0)
+    /// Counted under one lock with the enqueue, so the server-wide gauge never drifts.
+    private let queue = Mutex<(bytes: Int, frames: Int, writerEnded: Bool)>((0, 0, false))
     private let reason = Mutex<String?>(nil)
     private let gauge: QueueGauge?
 
@@ -36,29 +36,30 @@ public final class SessionOutbox: Sendable {
     public var didOverflow: Bool { overflowed.load(ordering: .relaxed) }
 
     /// Frames queued and not yet written.
-    public var depth: Int { queuedFrames.load(ordering: .relaxed) }
+    public var depth: Int { queue.withLock { $0.frames } }
 
     /// Queues a frame; false when the outbox is closed or just overflowed. `counted: false`
     /// leaves it out of the byte bound (the welcome); it still takes a place in the frame bound.
     @discardableResult
     public func send(_ frame: String, counted: Bool = true) -> Bool {
         let bytes = counted ? frame.utf8.count : 0
-        if queuedBytes.add(bytes, ordering: .relaxed).newValue > byteLimit {
-            queuedBytes.subtract(bytes, ordering: .relaxed)
-            overflow()
-            return false
+        let result: AsyncStream<Frame>.Continuation.YieldResult? = queue.withLock { queue in
+            guard !queue.writerEnded, queue.bytes + bytes <= byteLimit else { return nil }
+            let result = continuation.yield(Frame(text: frame, counted: bytes))
+            if case .enqueued = result {
+                queue.bytes += bytes
+                queue.frames += 1
+                gauge?.add(1)
+            }
+            return result
         }
-        switch continuation.yield(Frame(text: frame, counted: bytes)) {
+        switch result {
         case .enqueued:
-            queuedFrames.add(1, ordering: .relaxed)
-            gauge?.add(1)
             return true
-        case .dropped:
-            queuedBytes.subtract(bytes, ordering: .relaxed)
-            overflow()
+        case .dropped, nil:
+            if result != nil || !queue.withLock({ $0.writerEnded }) { overflow() }
             return false
         case .terminated:
-            queuedBytes.subtract(bytes, ordering: .relaxed)
             return false
         @unknown default:
             return false
@@ -67,9 +68,22 @@ public final class SessionOutbox: Sendable {
 
     /// The writer handed `frame` to the socket.
     public func didWrite(_ frame: Frame) {
-        queuedBytes.subtract(frame.counted, ordering: .relaxed)
-        queuedFrames.subtract(1, ordering: .relaxed)
-        gauge?.add(-1)
+        queue.withLock { queue in
+            queue.bytes -= frame.counted
+            queue.frames -= 1
+            gauge?.add(-1)
+        }
+    }
+
+    /// The writer ended: nothing more is queued, and what it never wrote no longer counts.
+    public func writerEnded() {
+        queue.withLock { queue in
+            queue.writerEnded = true
+            gauge?.add(-queue.frames)
+            queue.frames = 0
+            queue.bytes = 0
+        }
+        continuation.finish()
     }
 
     /// No more frames; the writer sends what is queued and ends. `reason`, if given, is why the
@@ -78,13 +92,6 @@ public final class SessionOutbox: Sendable {
         if let reason { self.reason.withLock { $0 = $0 ?? reason } }
         continuation.finish()
         overflowContinuation.finish()
-    }
-
-    /// The writer ended: frames it never wrote no longer count as queued.
-    public func writerEnded() {
-        let left = queuedFrames.exchange(0, ordering: .relaxed)
-        if left > 0 { gauge?.add(-left) }
-        queuedBytes.store(0, ordering: .relaxed)
     }
 
     public var closeReason: String? {
