@@ -24,26 +24,27 @@ public final class ServerMetrics: Sendable {
 
     public init(serverID: String) {
         let server = [("server", serverID)]
-        sessions = registry.makeGauge(name: "grid_sessions", labels: server, help: "Sessions logged in to this server now.")
-        editsAccepted = registry.makeCounter(name: "grid_edits_accepted_total", labels: server, help: "Edits (set, clear, resolve) accepted by the sequencer.")
-        editsConflicted = registry.makeCounter(name: "grid_edits_conflicted_total", labels: server, help: "Edits that lost a conflict.")
-        deliveries = registry.makeCounter(name: "grid_deliveries_total", labels: server, help: "Frames fanned out to this server's sessions from the grid streams.")
+        sessions = registry.makeGauge(descriptor: .init(metricName: "grid_sessions", helpText: "Sessions logged in to this server now."), labels: server)
+        editsAccepted = registry.makeCounter(descriptor: .init(metricName: "grid_edits_accepted_total", helpText: "Edits (set, clear, resolve) accepted by the sequencer."), labels: server)
+        editsConflicted = registry.makeCounter(descriptor: .init(metricName: "grid_edits_conflicted_total", helpText: "Edits that lost a conflict."), labels: server)
+        deliveries = registry.makeCounter(descriptor: .init(metricName: "grid_deliveries_total", helpText: "Frames fanned out to this server's sessions from the grid streams."), labels: server)
         ackLatency = registry.makeDurationHistogram(
-            name: "grid_ack_latency_seconds", labels: server,
+            descriptor: .init(metricName: "grid_ack_latency_seconds", helpText: "From an edit frame read to its ack or conflict queued."),
+            labels: server,
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
-            help: "From an edit frame read to its ack or conflict queued."
+                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)]
         )
-        streamTailLag = registry.makeGauge(name: "grid_stream_tail_lag_milliseconds", labels: server, help: "Age of the newest log entry the tail delivered, when delivered.")
-        persisterLag = registry.makeGauge(name: "grid_persister_lag_milliseconds", labels: server, help: "Age of the newest entry of the last batch written to MySQL, when committed.")
+        streamTailLag = registry.makeGauge(descriptor: .init(metricName: "grid_stream_tail_lag_milliseconds", helpText: "Age of the newest log entry the tail delivered, when delivered."), labels: server)
+        persisterLag = registry.makeGauge(descriptor: .init(metricName: "grid_persister_lag_milliseconds", helpText: "Age of the newest entry of the last batch written to MySQL, when committed."), labels: server)
         persisterBatch = registry.makeValueHistogram(
-            name: "grid_persister_batch_size", labels: server, buckets: [1, 10, 50, 100, 250, 500, 1000], help: "Log entries per MySQL transaction."
+            descriptor: .init(metricName: "grid_persister_batch_size", helpText: "Log entries per MySQL transaction."),
+            labels: server, buckets: [1, 10, 50, 100, 250, 500, 1000]
         )
-        persistedEvents = registry.makeCounter(name: "grid_persisted_events_total", labels: server, help: "Log entries written to MySQL by this server.")
-        redisErrors = registry.makeCounter(name: "grid_redis_errors_total", labels: server, help: "Failed Redis calls.")
-        mysqlErrors = registry.makeCounter(name: "grid_mysql_errors_total", labels: server, help: "Failed MySQL calls.")
-        slowClientsDropped = registry.makeCounter(name: "grid_slow_clients_dropped_total", labels: server, help: "Sessions dropped because their outbound queue overflowed.")
-        outboundQueueDepth = registry.makeGauge(name: "grid_outbound_queue_frames", labels: server, help: "Frames queued for clients and not yet written, over all sessions.")
+        persistedEvents = registry.makeCounter(descriptor: .init(metricName: "grid_persisted_events_total", helpText: "Log entries written to MySQL by this server."), labels: server)
+        redisErrors = registry.makeCounter(descriptor: .init(metricName: "grid_redis_errors_total", helpText: "Failed Redis calls."), labels: server)
+        mysqlErrors = registry.makeCounter(descriptor: .init(metricName: "grid_mysql_errors_total", helpText: "Failed MySQL calls."), labels: server)
+        slowClientsDropped = registry.makeCounter(descriptor: .init(metricName: "grid_slow_clients_dropped_total", helpText: "Sessions dropped because their outbound queue overflowed."), labels: server)
+        outboundQueueDepth = registry.makeGauge(descriptor: .init(metricName: "grid_outbound_queue_frames", helpText: "Frames queued for clients and not yet written, over all sessions."), labels: server)
     }
 
     /// The Prometheus text exposition.
