@@ -187,7 +187,7 @@ if stable:
     row("%d × %g s at half capacity (R=%g)" % (len(stable), stable[0]["durationSeconds"], stable[0]["rate"]),
         "no RSS growth beyond warm-up; p99 stable",
         "cross p99 per run %s ms; servers' RSS after each run %s MiB" % (" / ".join(fmt(v, 1) for v in p99s), " / ".join(fmt(v, 0) for v in rss)),
-        lat_ratio(max(p99s)), stable_ok, base + " -c 100 -s 20 -r R/2 -d %g (repeated, same grid)" % stable[0]["durationSeconds"])
+        lat_ratio(max(p99s)), stable_ok, base + " -c 100 -s 20 -r R/2 -d %g (repeated on the same servers)" % stable[0]["durationSeconds"])
 
 slow = load("slow-client")
 if slow and latency:
@@ -218,7 +218,8 @@ for name, scenario in [("latency", "C=100, R=100 edits/s"), ("sequencer", "seque
     if load(name) is None:
         rows.append((scenario, "", "the scenario failed to run (see scripts/bench's output)", "—", "not measured", ""))
 
-now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+# The run's date is when its yardstick was measured, so the report can be written again later.
+now = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(results, "yardstick.txt")), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 lines = [
     "# Benchmarks",
     "",

@@ -24,27 +24,27 @@ public final class ServerMetrics: Sendable {
 
     public init(serverID: String) {
         let server = [("server", serverID)]
-        sessions = registry.makeGauge(descriptor: .init(metricName: "grid_sessions", helpText: "Sessions logged in to this server now."), labels: server)
-        editsAccepted = registry.makeCounter(descriptor: .init(metricName: "grid_edits_accepted_total", helpText: "Edits (set, clear, resolve) accepted by the sequencer."), labels: server)
-        editsConflicted = registry.makeCounter(descriptor: .init(metricName: "grid_edits_conflicted_total", helpText: "Edits that lost a conflict."), labels: server)
-        deliveries = registry.makeCounter(descriptor: .init(metricName: "grid_deliveries_total", helpText: "Frames fanned out to this server's sessions from the grid streams."), labels: server)
+        sessions = registry.makeGauge(descriptor: .init(metricName: "grid_sessions", unitName: "", helpText: "Sessions logged in to this server now."), labels: server)
+        editsAccepted = registry.makeCounter(descriptor: .init(metricName: "grid_edits_accepted", unitName: "total", helpText: "Edits (set, clear, resolve) accepted by the sequencer."), labels: server)
+        editsConflicted = registry.makeCounter(descriptor: .init(metricName: "grid_edits_conflicted", unitName: "total", helpText: "Edits that lost a conflict."), labels: server)
+        deliveries = registry.makeCounter(descriptor: .init(metricName: "grid_deliveries", unitName: "total", helpText: "Frames fanned out to this server's sessions from the grid streams."), labels: server)
         ackLatency = registry.makeDurationHistogram(
-            descriptor: .init(metricName: "grid_ack_latency_seconds", helpText: "From an edit frame read to its ack or conflict queued."),
+            descriptor: .init(metricName: "grid_ack_latency", unitName: "seconds", helpText: "From an edit frame read to its ack or conflict queued."),
             labels: server,
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                       .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)]
         )
-        streamTailLag = registry.makeGauge(descriptor: .init(metricName: "grid_stream_tail_lag_milliseconds", helpText: "Age of the newest log entry the tail delivered, when delivered."), labels: server)
-        persisterLag = registry.makeGauge(descriptor: .init(metricName: "grid_persister_lag_milliseconds", helpText: "Age of the newest entry of the last batch written to MySQL, when committed."), labels: server)
+        streamTailLag = registry.makeGauge(descriptor: .init(metricName: "grid_stream_tail_lag", unitName: "milliseconds", helpText: "Age of the newest log entry the tail delivered, when delivered."), labels: server)
+        persisterLag = registry.makeGauge(descriptor: .init(metricName: "grid_persister_lag", unitName: "milliseconds", helpText: "Age of the newest entry of the last batch written to MySQL, when committed."), labels: server)
         persisterBatch = registry.makeValueHistogram(
-            descriptor: .init(metricName: "grid_persister_batch_size", helpText: "Log entries per MySQL transaction."),
+            descriptor: .init(metricName: "grid_persister_batch", unitName: "size", helpText: "Log entries per MySQL transaction."),
             labels: server, buckets: [1, 10, 50, 100, 250, 500, 1000]
         )
-        persistedEvents = registry.makeCounter(descriptor: .init(metricName: "grid_persisted_events_total", helpText: "Log entries written to MySQL by this server."), labels: server)
-        redisErrors = registry.makeCounter(descriptor: .init(metricName: "grid_redis_errors_total", helpText: "Failed Redis calls."), labels: server)
-        mysqlErrors = registry.makeCounter(descriptor: .init(metricName: "grid_mysql_errors_total", helpText: "Failed MySQL calls."), labels: server)
-        slowClientsDropped = registry.makeCounter(descriptor: .init(metricName: "grid_slow_clients_dropped_total", helpText: "Sessions dropped because their outbound queue overflowed."), labels: server)
-        outboundQueueDepth = registry.makeGauge(descriptor: .init(metricName: "grid_outbound_queue_frames", helpText: "Frames queued for clients and not yet written, over all sessions."), labels: server)
+        persistedEvents = registry.makeCounter(descriptor: .init(metricName: "grid_persisted_events", unitName: "total", helpText: "Log entries written to MySQL by this server."), labels: server)
+        redisErrors = registry.makeCounter(descriptor: .init(metricName: "grid_redis_errors", unitName: "total", helpText: "Failed Redis calls."), labels: server)
+        mysqlErrors = registry.makeCounter(descriptor: .init(metricName: "grid_mysql_errors", unitName: "total", helpText: "Failed MySQL calls."), labels: server)
+        slowClientsDropped = registry.makeCounter(descriptor: .init(metricName: "grid_slow_clients_dropped", unitName: "total", helpText: "Sessions dropped because their outbound queue overflowed."), labels: server)
+        outboundQueueDepth = registry.makeGauge(descriptor: .init(metricName: "grid_outbound_queue", unitName: "frames", helpText: "Frames queued for clients and not yet written, over all sessions."), labels: server)
     }
 
     /// The Prometheus text exposition.
