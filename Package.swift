@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "grid-server", targets: ["GridServer"]),
         .executable(name: "grid-tui", targets: ["GridTUI"]),
+        .executable(name: "grid-bench", targets: ["GridBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -17,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries from Debian, each behind exactly one Swift wrapper module.
@@ -63,6 +66,7 @@ let package = Package(
             name: "GridServerKit",
             dependencies: [
                 "Shared", "RedisClient", "MySQLClient", "GridAuth",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -94,8 +98,27 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "GridBenchKit",
+            dependencies: [
+                "Shared", "RedisClient", "MySQLClient",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "GridBench",
+            dependencies: [
+                "GridBenchKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridAuth"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit"]),
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
         .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),

@@ -78,6 +78,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("max-history-page"), help: "Largest history page a client may ask for; larger get bad_field.")
     var maxHistoryPage: Int = ServerConfiguration.Limits().maxHistoryPage
+    @Option(name: .customLong("max-queued-bytes"), help: "Bytes queued for one client (not yet written to its socket) before it is dropped as too slow to read.")
+    var maxQueuedBytes: Int = ServerConfiguration.Limits().outboundQueueBytes
 
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
@@ -106,6 +108,8 @@ struct Serve: AsyncParsableCommand {
         guard maxQueuedFrames > 0 else { throw ValidationError("--max-queued-frames must be at least 1") }
         configuration.limits.outboundQueueFrames = maxQueuedFrames
         try applyLimits(to: &configuration.limits)
+        guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536 (one inbound frame)") }
+        configuration.limits.outboundQueueBytes = maxQueuedBytes
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory

@@ -68,7 +68,7 @@ struct RestoreTests {
 
         _ = try await GridScripts.announceRestore.run(redis, keys: [RedisKeys(grid: grid).ephemeral], args: [])
         var ended: [String] = []
-        for await frame in before.frames { ended.append(frame) }
+        for await frame in before.frames { ended.append(frame.text) }
         #expect(ended.first == "welcome-before")
         #expect(ended.last?.contains("\"code\":\"grid_unavailable\"") == true, "\(ended)")
 
@@ -78,7 +78,7 @@ struct RestoreTests {
         await hub.activate(session: "after", welcome: "welcome-after", version: fresh.version, snapshotAt: fresh.takenAt)
         await hub.activate(session: "logging-in", welcome: "welcome-logging-in", version: old.version, snapshotAt: old.takenAt)
         var refused: [String] = []
-        for await frame in loggingIn.frames { refused.append(frame) }
+        for await frame in loggingIn.frames { refused.append(frame.text) }
         #expect(refused.count == 1 && refused[0].contains("grid_unavailable"), "\(refused)")
         #expect(await hub.sessionIDs == ["after"])
     }

@@ -95,3 +95,44 @@ struct SequencerTests {
         await redis.shutdown()
     }
 }
+
+/// Many sessions submitting at once share pipelines; every one still gets its own outcome.
+@Suite(.serialized)
+struct SequencerBatchingTests {
+    @Test func concurrentSubmissionsThroughOnePipelineEachGetTheirOwnOutcome() async throws {
+        let redis = try RedisTestSupport.makeClient(poolSize: 2)
+        let grid = try await SequencerTests.newGrid("batch", redis: redis)
+        let sequencer = Sequencer(redis: redis, batching: true)
+        // 200 edits at once: 100 cells written from 0-0 once each, then each again from 0-0 (a conflict).
+        let results = try await withThrowingTaskGroup(of: (Int, Sequencer.Result).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let cell = "C\(index % 100 + 1)"
+                    return (index, try await sequencer.submit(SequencerTests.submission(
+                        grid: grid, op: "op-\(index)", cell: cell, value: "v\(index)", base: .zero, user: "u\(index)"
+                    )))
+                }
+            }
+            var results: [Int: Sequencer.Result] = [:]
+            for try await (index, result) in group { results[index] = result }
+            return results
+        }
+        var accepted: [String: Version] = [:]
+        var conflicts = 0
+        for (index, result) in results {
+            switch result.outcome {
+            case .accepted(let version):
+                #expect(accepted.updateValue(version, forKey: "C\(index % 100 + 1)") == nil, "two edits from 0-0 accepted on one cell")
+            case .conflict(_, let winner):
+                conflicts += 1
+                #expect(winner.version != .zero)
+            }
+        }
+        #expect(accepted.count == 100 && conflicts == 100)
+        #expect(Set(accepted.values).count == 100, "every accepted edit has its own version")
+        // A resend through the batcher answers with the first outcome.
+        let again = try await sequencer.submit(SequencerTests.submission(grid: grid, op: "op-0", cell: "C1", value: "v0", base: .zero, user: "u0"))
+        #expect(again.duplicate && again.outcome == results[0]!.outcome)
+        await redis.shutdown()
+    }
+}

@@ -22,6 +22,7 @@ public actor GridHub {
     public let grid: String
     private let keys: RedisKeys
     private let redis: RedisClient
+    private let metrics: ServerMetrics?
     private let logger: Logger
     private let codec = WireCodec()
     private var subscribers: [String: Subscriber] = [:]
@@ -29,8 +30,9 @@ public actor GridHub {
     private var ephemeralPosition = "0-0"
     public private(set) var durable: Version = .zero
 
-    init(grid: String, redis: RedisClient, logger: Logger) {
+    init(grid: String, redis: RedisClient, metrics: ServerMetrics? = nil, logger: Logger) {
         self.grid = grid
+        self.metrics = metrics
         self.keys = RedisKeys(grid: grid)
         self.redis = redis
         var logger = logger
@@ -63,7 +65,7 @@ public actor GridHub {
             end(session, subscriber)
             return
         }
-        subscriber.outbox.send(welcome)
+        subscriber.outbox.send(welcome, counted: false)
         for (id, frame) in held where id.map({ $0 > version }) ?? true {
             subscriber.outbox.send(frame)
         }
@@ -99,6 +101,7 @@ public actor GridHub {
             } catch {
                 if Task.isCancelled { break }
                 failures += 1
+                metrics?.redisErrors.increment()
                 if failures == 1 { logger.warning("grid tail lost Redis; ending this grid's sessions", metadata: ["error": "\(error)"]) }
                 // Also sessions that logged in while Redis was briefly back: a session must never
                 // outlive an outage it did not see, or a rebuild could change cells under it.
@@ -144,11 +147,14 @@ public actor GridHub {
         for stream in streams {
             guard let parts = stream.array, parts.count == 2, let name = parts[0].string, let entries = parts[1].array else { continue }
             if name == keys.log {
+                var newest: Version?
                 for entry in entries {
                     guard let event = LogEntry.decode(entry) else { continue }
                     logPosition = event.id.description
+                    newest = event.id
                     broadcast(codec.encode(ServerMessage.event(event)), version: event.id)
                 }
+                if let newest { metrics?.streamTailLag.set(ServerMetrics.age(ofMilliseconds: newest.milliseconds)) }
             } else {
                 for entry in entries {
                     guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
@@ -207,6 +213,8 @@ public actor GridHub {
     }
 
     private func broadcast(_ frame: String, version: Version?) {
+        var delivered = 0
+        defer { if delivered > 0 { metrics?.deliveries.increment(by: Int64(delivered)) } }
         for (session, var subscriber) in subscribers {
             switch subscriber.phase {
             case .buffering(var held, let restoredAt):
@@ -216,6 +224,7 @@ public actor GridHub {
             case .live(let after, _):
                 if let version, version <= after { continue }
                 subscriber.outbox.send(frame)
+                delivered += 1
             }
         }
     }

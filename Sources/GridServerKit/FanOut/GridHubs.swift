@@ -7,12 +7,14 @@ import ServiceLifecycle
 public actor GridHubs: Service {
     private var hubs: [String: Task<GridHub, any Error>] = [:]
     private let redis: RedisClient
+    private let metrics: ServerMetrics?
     private let logger: Logger
     private let started: AsyncStream<GridHub>
     private let startedContinuation: AsyncStream<GridHub>.Continuation
 
-    public init(redis: RedisClient, logger: Logger) {
+    public init(redis: RedisClient, metrics: ServerMetrics? = nil, logger: Logger) {
         self.redis = redis
+        self.metrics = metrics
         self.logger = logger
         (started, startedContinuation) = AsyncStream.makeStream(of: GridHub.self)
     }
@@ -22,9 +24,10 @@ public actor GridHubs: Service {
         if let existing = hubs[grid] { return try await existing.value }
         let redis = self.redis
         let logger = self.logger
+        let metrics = self.metrics
         let continuation = startedContinuation
         let task = Task {
-            let hub = GridHub(grid: grid, redis: redis, logger: logger)
+            let hub = GridHub(grid: grid, redis: redis, metrics: metrics, logger: logger)
             try await hub.prepare()
             continuation.yield(hub)
             return hub

@@ -74,10 +74,12 @@ struct GridSession {
         // The connection is gone: its place is free even while its end is still being recorded.
         if let admittedUser { services.admission.release(user: admittedUser) }
         if outbox.didOverflow {
+            services.metrics.slowClientsDropped.increment()
             logger.warning("client too slow; dropped", metadata: ["session": "\(login?.session ?? "-")"])
         }
         if let login {
             self.login = nil
+            services.metrics.sessions.decrement()
             // The reader may have been cancelled; recording the end must still run to completion.
             let services = self.services
             let logger = self.logger
@@ -193,6 +195,7 @@ struct GridSession {
             send(ProtocolError(.rateLimited, "more than \(Int(limits.editsPerSecond)) edits per second (bursts up to \(limits.editBurst)); this edit was not applied; send it again after a pause (grid-tui does so by itself)"), op: edit.op)
             return true
         }
+        let received = ContinuousClock.now
         let submission = Sequencer.Submission(
             grid: login.grid, op: edit.op, kind: kind, cell: cell.description, value: edit.value, base: edit.base,
             user: login.user, session: login.session, server: services.configuration.serverID, at: WallClock.nowMilliseconds()
@@ -209,11 +212,14 @@ struct GridSession {
             switch result.outcome {
             case .accepted(let version):
                 outbox.send(codec.encode(ServerMessage.ack(.init(op: edit.op, cell: cell.description, version: version))))
+                services.metrics.editsAccepted.increment()
             case .conflict(let version, let winner):
+                services.metrics.editsConflicted.increment()
                 outbox.send(codec.encode(ServerMessage.conflict(.init(
                     op: edit.op, cell: cell.description, version: version, yours: edit.value, base: edit.base, theirs: winner
                 ))))
             }
+            services.metrics.ackLatency.record(ContinuousClock.now - received)
             return true
         } catch {
             return redisFailed(error)
@@ -273,6 +279,7 @@ struct GridSession {
         do {
             try await services.mysql.ping()
         } catch {
+            services.metrics.mysqlErrors.increment()
             _ = try? await services.store.appendSessionEvent(
                 grid: hello.grid, kind: .sessionError, session: session, user: hello.user, server: server,
                 error: "login refused: MySQL unavailable"
@@ -294,6 +301,7 @@ struct GridSession {
             try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
             await hub.subscribe(session: session, outbox: outbox)
             login = Login(session: session, user: hello.user, grid: hello.grid, role: role, hub: hub, openedAt: openedAt)
+            services.metrics.sessions.increment()
             try await services.store.setPresence(grid: hello.grid, presence)
             let snapshot = try await services.store.snapshot(grid: hello.grid)
             let welcome = ServerMessage.Welcome(
@@ -314,6 +322,7 @@ struct GridSession {
     /// Redis is the order of events: without it the session cannot go on. The client keeps its
     /// unacknowledged edits and resends them after reconnecting.
     private mutating func redisFailed(_ error: any Error) -> Bool {
+        services.metrics.redisErrors.increment()
         logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
         endReason = "Redis unavailable: \(Self.describe(error))"
         send(ProtocolError(.redisUnavailable, Self.redisLostMessage(services, error)))

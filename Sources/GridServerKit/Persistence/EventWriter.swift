@@ -4,15 +4,14 @@ import Shared
 /// Writes a batch of log events to MySQL inside one transaction. Every statement is idempotent
 /// on the stream id (and on the op id), so a batch replayed after a crash stores nothing twice.
 public enum EventWriter {
-    static let rowsPerStatement = 500
+    static let rowsPerStatement = 512
     private static let opColumns = 19
 
     public static func write(_ events: [GridEvent], grid: String, on connection: MySQLConnection) throws {
         guard let last = events.last else { return }
         try connection.transaction { connection in
-            for chunk in stride(from: 0, to: events.count, by: rowsPerStatement) {
-                let rows = events[chunk..<min(chunk + rowsPerStatement, events.count)]
-                try insertOps(rows, grid: grid, on: connection)
+            for range in StatementChunks.ranges(for: events.count, maximum: rowsPerStatement) {
+                try insertOps(events[range], grid: grid, on: connection)
             }
             try upsertCells(events, grid: grid, on: connection)
             try upsertSessions(events, grid: grid, on: connection)
@@ -60,8 +59,8 @@ public enum EventWriter {
         }
         guard !latest.isEmpty else { return }
         let writes = Array(latest.values)
-        for chunk in stride(from: 0, to: writes.count, by: rowsPerStatement) {
-            let rows = writes[chunk..<min(chunk + rowsPerStatement, writes.count)]
+        for range in StatementChunks.ranges(for: writes.count, maximum: rowsPerStatement) {
+            let rows = writes[range]
             let sql = """
                 INSERT INTO cells (grid, cell, value, version, ver_key, user_name, at_ms)
                 VALUES \(Array(repeating: "(?,?,?,?,?,?,?)", count: rows.count).joined(separator: ","))

@@ -15,9 +15,14 @@ public final class Persister: Service {
     private let rebuilder: GridRebuilder
     private let serverID: String
     private let configuration: ServerConfiguration.PersisterConfiguration
+    private let metrics: ServerMetrics?
     private let logger: Logger
 
-    public init(redis: RedisClient, mysql: MySQLClient, serverID: String, configuration: ServerConfiguration.PersisterConfiguration, logger: Logger) {
+    public init(
+        redis: RedisClient, mysql: MySQLClient, serverID: String, configuration: ServerConfiguration.PersisterConfiguration,
+        metrics: ServerMetrics? = nil, logger: Logger
+    ) {
+        self.metrics = metrics
         self.redis = redis
         self.mysql = mysql
         self.store = GridStore(redis: redis)
@@ -91,9 +96,17 @@ public final class Persister: Service {
                 }
                 let events = entries.compactMap(LogEntry.decode)
                 guard let last = events.last else { continue }
-                try await mysql.withConnection { connection in
-                    try EventWriter.write(events, grid: grid, on: connection)
+                do {
+                    try await mysql.withConnection { connection in
+                        try EventWriter.write(events, grid: grid, on: connection)
+                    }
+                } catch {
+                    metrics?.mysqlErrors.increment()
+                    throw error
                 }
+                metrics?.persisterBatch.record(Double(events.count))
+                metrics?.persistedEvents.increment(by: Int64(events.count))
+                metrics?.persisterLag.set(ServerMetrics.age(ofMilliseconds: last.id.milliseconds))
                 _ = try await redis.command(["XACK", keys.log, RedisKeys.persistGroup] + events.map(\.id.description))
                 if try await !store.publishDurable(grid: grid, last.id) {
                     // Redis restarted after this batch was read and lost it: MySQL now holds
@@ -111,7 +124,10 @@ public final class Persister: Service {
                 failures += 1
                 checkPending = true
                 checkRedis = true
-                if let redisError = error as? RedisError, redisError.message.hasPrefix("NOGROUP") { groupReady = false }
+                if let redisError = error as? RedisError {
+                    metrics?.redisErrors.increment()
+                    if redisError.message.hasPrefix("NOGROUP") { groupReady = false }
+                }
                 if failures == 1 || failures % 20 == 0 {
                     logger.warning("persister waiting", metadata: ["grid": "\(grid)", "error": "\(error)", "failures": "\(failures)"])
                 }

@@ -19,6 +19,17 @@ public final class RedisScript: Sendable {
         }
     }
 
+    /// The same, through a batcher that pipelines concurrent calls.
+    func run(_ batcher: CommandBatcher, _ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
+        let loaded = try await loadedSHA(redis, reload: false)
+        do {
+            return try await batcher.run(["EVALSHA", loaded, String(keys.count)] + keys + args)
+        } catch let error as RedisError where error.code == .serverError && error.message.hasPrefix("NOSCRIPT") {
+            let reloaded = try await loadedSHA(redis, reload: true)
+            return try await batcher.run(["EVALSHA", reloaded, String(keys.count)] + keys + args)
+        }
+    }
+
     private func loadedSHA(_ redis: RedisClient, reload: Bool) async throws -> String {
         if !reload, let known = sha.withLock({ $0 }) { return known }
         guard let loaded = try await redis.command(["SCRIPT", "LOAD", source]).string else {

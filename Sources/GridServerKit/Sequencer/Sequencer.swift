@@ -23,8 +23,13 @@ public struct Sequencer: Sendable {
     }
 
     private let redis: RedisClient
+    private let batcher: CommandBatcher?
 
-    public init(redis: RedisClient) { self.redis = redis }
+    /// `batching`: concurrent submissions share Redis round trips (see `CommandBatcher`).
+    public init(redis: RedisClient, batching: Bool = true) {
+        self.redis = redis
+        self.batcher = batching ? CommandBatcher(redis: redis) : nil
+    }
 
     public func submit(_ submission: Submission) async throws -> Result {
         let keys = RedisKeys(grid: submission.grid)
@@ -34,14 +39,17 @@ public struct Sequencer: Sendable {
         case .clear: kind = "clear"
         case .resolve: kind = "resolve"
         }
-        let reply = try await GridScripts.sequence.run(
-            redis,
-            keys: [keys.log, keys.cells, keys.ops, keys.contested, keys.first, GridRebuilder.readyKey(submission.grid)],
-            args: [
-                submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
-                submission.user, submission.session, submission.server, String(submission.at),
-            ]
-        )
+        let scriptKeys = [keys.log, keys.cells, keys.ops, keys.contested, keys.first, GridRebuilder.readyKey(submission.grid)]
+        let args = [
+            submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
+            submission.user, submission.session, submission.server, String(submission.at),
+        ]
+        let reply: RedisValue
+        if let batcher {
+            reply = try await GridScripts.sequence.run(batcher, redis, keys: scriptKeys, args: args)
+        } else {
+            reply = try await GridScripts.sequence.run(redis, keys: scriptKeys, args: args)
+        }
         if reply.array?.first?.string == "notready" { throw GridNotReady(grid: submission.grid) }
         guard let parts = reply.array, parts.count == 2, let tag = parts[0].string, let record = parts[1].string,
             let outcome = SequencerOutcome(record: record)

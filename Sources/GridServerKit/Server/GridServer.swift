@@ -39,7 +39,8 @@ public enum GridServer {
         await startUp(services, logger: logger)
         let app = try buildApplication(services: services, tls: tlsConfiguration, logger: logger)
         let persister = Persister(
-            redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister, logger: logger
+            redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister,
+            metrics: services.metrics, logger: logger
         )
         var optional: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.persist { optional.append(.init(service: persister)) }
@@ -119,17 +120,31 @@ public enum GridServer {
                 body: .init(byteBuffer: ByteBuffer(string: report.json))
             )
         }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: services.metrics.render()))
+            )
+        }
         router.ws("/ws") { inbound, outbound, context in
-            let outbox = SessionOutbox(limit: services.configuration.limits.outboundQueueFrames)
+            let limits = services.configuration.limits
+            let outbox = SessionOutbox(limit: limits.outboundQueueFrames, byteLimit: limits.outboundQueueBytes, gauge: services.queueGauge)
             let logger = context.logger
             // The client leaving ends the writer and the reader at once. The server ending the
             // session finishes the outbox instead, and the writer first sends what is queued (the
             // error frame that says why), bounded by a grace period for a client that stopped reading.
+            // An overflow ends everything at once: a client that stopped reading blocks the writer
+            // on a full socket, and the reader waits for frames it will never send.
             try await withThrowingTaskGroup(of: ConnectionTask.self) { group in
                 group.addTask {
+                    defer { outbox.writerEnded() }
                     for await frame in outbox.frames {
                         if outbox.didOverflow { break }
-                        try await outbound.write(.text(frame))
+                        // Split into continuation frames above the frame size (a large welcome or value):
+                        // clients refuse single frames over 64 KiB, as the server does.
+                        try await outbound.writeTextMessage(frame.text)
+                        outbox.didWrite(frame)
                     }
                     return .writer
                 }
@@ -138,12 +153,18 @@ public enum GridServer {
                     await session.run(inbound: inbound)
                     return .session
                 }
-                if try await group.next() == .session {
+                group.addTask {
+                    for await _ in outbox.overflows { return .overflow }
+                    return .watcherDone
+                }
+                var first = try await group.next()
+                while first == .watcherDone { first = try await group.next() }
+                if first == .session {
                     group.addTask {
-                        try await Task.sleep(for: services.configuration.limits.closeGrace)
+                        try await Task.sleep(for: limits.closeGrace)
                         return .grace
                     }
-                    _ = try await group.next()
+                    while try await group.next() == .watcherDone {}
                 }
                 group.cancelAll()
             }
@@ -171,5 +192,7 @@ public enum GridServer {
 
 /// The tasks serving one WebSocket connection, named so the first to end decides what follows.
 private enum ConnectionTask: Sendable {
-    case writer, session, grace
+    case writer, session, grace, overflow
+    /// The outbox finished without overflowing.
+    case watcherDone
 }

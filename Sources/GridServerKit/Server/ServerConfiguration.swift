@@ -48,6 +48,9 @@ public struct ServerConfiguration: Sendable {
         public var maxSessions = 10_000
         /// Frames queued for one client before it is dropped as too slow.
         public var outboundQueueFrames = 4096
+        /// Bytes queued for one client (frames not yet handed to its socket) before it is dropped
+        /// as too slow: frames range from tens of bytes to large welcomes and 32 KiB values.
+        public var outboundQueueBytes = 16 * 1024 * 1024
         /// Largest history page.
         public var maxHistoryPage = 1000
         /// How long a session the server ends may take to receive its last frames (the error

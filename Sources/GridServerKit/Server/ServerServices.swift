@@ -18,8 +18,11 @@ public struct ServerServices: Sendable {
     /// Sessions this server serves, against the per-server and per-user limits.
     public let admission: SessionCounter
     let authorizer: LoginAuthorizer
+    public let metrics: ServerMetrics
     /// Set once, right after init: the monitor needs the services it checks.
     public private(set) var monitor: HealthMonitor!
+
+    public var queueGauge: QueueGauge { metrics.outboundQueue }
 
     public init(configuration: ServerConfiguration, redis: RedisClient, mysql: MySQLClient, logger: Logger) throws {
         guard let authentication = configuration.authentication else { throw ServerConfigurationError.noAuthentication }
@@ -29,7 +32,8 @@ public struct ServerServices: Sendable {
         self.mysql = mysql
         self.store = GridStore(redis: redis)
         self.sequencer = Sequencer(redis: redis)
-        self.hubs = GridHubs(redis: redis, logger: logger)
+        self.metrics = ServerMetrics(serverID: configuration.serverID)
+        self.hubs = GridHubs(redis: redis, metrics: metrics, logger: logger)
         self.history = HistoryReader(redis: redis, mysql: mysql)
         self.spool = try Spool(directory: configuration.spoolDirectory, serverID: configuration.serverID)
         self.recorder = SessionRecorder(store: store, mysql: mysql, spool: spool, logger: logger)

@@ -1,14 +1,19 @@
 import Foundation
+import Synchronization
 
-/// Unbuffered line output, so a script's results reach a pipe as they happen.
-public struct HeadlessOutput: Sendable {
+/// Unbuffered line output, so a script's results reach a pipe as they happen. Lines come from
+/// the script and from the connection's observer at once; a large line reaches a pipe in several
+/// writes, so each line is written whole under a lock, or two lines could interleave.
+public final class HeadlessOutput: Sendable {
+    private let lock = Mutex(())
+
     public init() {}
 
     public func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        lock.withLock { _ in FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
     }
 
     public func error(_ text: String) {
-        FileHandle.standardError.write(Data(("grid-tui: " + text + "\n").utf8))
+        lock.withLock { _ in FileHandle.standardError.write(Data(("grid-tui: " + text + "\n").utf8)) }
     }
 }

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import GridBenchKit
+import Logging
+import MySQLClient
+import RedisClient
+
+/// `grid-bench`: a load generator that speaks the real protocol to real grid-servers.
+@main
+struct GridBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grid-bench",
+        abstract: "Load generator and login timer for grid-servers.",
+        subcommands: [Load.self, Login.self],
+        defaultSubcommand: Load.self
+    )
+}
+
+struct Common: ParsableArguments {
+    @Option(name: .customLong("server"), help: "a server's WebSocket URL (ws://HOST:PORT/ws); repeat for several")
+    var servers: [String] = []
+
+    @Option(help: "access token sent in hello (default $GRID_TOKEN)")
+    var token: String?
+
+    @Flag(help: "print the results as JSON on stdout")
+    var json = false
+
+    @Option(help: "diagnostics on stderr: trace … critical")
+    var logLevel: String = "error"
+
+    func logger() -> Logger {
+        var logger = Logger(label: "grid-bench")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .error
+        return logger
+    }
+
+    var resolvedToken: String? { token ?? ProcessInfo.processInfo.environment["GRID_TOKEN"] }
+
+    func validateServers() throws {
+        guard !servers.isEmpty else { throw ValidationError("give at least one --server ws://HOST:PORT/ws") }
+    }
+}
+
+struct Load: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "C clients, S of them sending edits at a total rate R for D seconds.")
+
+    @OptionGroup var common: Common
+    @Option(name: [.customShort("c"), .long], help: "clients, spread over the servers") var clients = 10
+    @Option(name: [.customShort("s"), .long], help: "how many of the clients send edits") var senders = 2
+    @Option(name: [.customShort("r"), .long], help: "edits per second over all senders; 0 = as fast as --max-in-flight allows") var rate: Double = 100
+    @Option(name: [.customShort("d"), .long], help: "seconds of sending") var duration: Double = 5
+    @Option(help: "edit K shared hot cells (conflicts); 0 = each sender its own cells") var hot = 0
+    @Option(help: "unanswered edits one sender may have") var maxInFlight = 64
+    @Option(help: "extra clients on the first server that log in and never read again") var stalled = 0
+    @Option(help: "grid name (default: a fresh bench-<run> grid)") var grid: String?
+    @Option(help: "spread the clients over this many grids (with --senders 0)") var grids = 1
+    @Option(help: "seconds to wait after sending for answers, deliveries and durability") var drainTimeout: Double = 30
+    @Option(name: .customLong("pid"), help: "NAME=PID of a process to measure (CPU%, RSS); repeat") var pids: [String] = []
+    @Option(help: "also measure the Redis and MariaDB whose pid files are under this services state folder (e.g. .state)") var stateDir: String?
+    @Flag(help: "progress on stderr once a second") var progress = false
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        try common.validateServers()
+        var configuration = LoadConfiguration(servers: common.servers)
+        configuration.clients = clients
+        configuration.senders = senders
+        configuration.rate = rate
+        configuration.duration = .milliseconds(Int64(duration * 1000))
+        configuration.hotCells = hot
+        configuration.maxInFlight = maxInFlight
+        configuration.stalled = stalled
+        configuration.grid = grid
+        configuration.grids = grids
+        configuration.drainTimeout = .milliseconds(Int64(drainTimeout * 1000))
+        configuration.hello = HelloFactory(token: common.resolvedToken)
+        configuration.progress = progress
+        var processes: [(name: String, pid: Int32)] = try pids.map { spec in
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let pid = Int32(parts[1]) else { throw ValidationError("--pid takes NAME=PID, e.g. --pid server-a=1234") }
+            return (String(parts[0]), pid)
+        }
+        if let stateDir { processes += ProcessSampler.services(stateDir: stateDir) }
+        let report = try await LoadRun(configuration: configuration, processes: processes, logger: common.logger()).run()
+        print(common.json ? try encode(report) : report.table)
+    }
+}
+
+struct Login: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Seed a grid with N cells and H history entries, then time welcome.")
+
+    @OptionGroup var common: Common
+    @Option(help: "non-empty cells to seed") var cells = 1000
+    @Option(help: "history entries to seed (at least --cells)") var history = 1000
+    @Option(help: "logins to time") var logins = 5
+    @Option(help: "an existing grid to log in to instead of seeding one") var grid: String?
+    @Option(help: "Redis for seeding (default $REDIS_URL)") var redisURL: String?
+    @Option(help: "MySQL for seeding (default $MYSQL_URL)") var mysqlURL: String?
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        try common.validateServers()
+        let logger = common.logger()
+        var seeded: (String, Double)?
+        if grid == nil {
+            let environment = ProcessInfo.processInfo.environment
+            guard let redisURL = redisURL ?? environment["REDIS_URL"], let mysqlURL = mysqlURL ?? environment["MYSQL_URL"] else {
+                throw ValidationError("seeding needs --redis-url and --mysql-url (or REDIS_URL and MYSQL_URL; `source .state/services.env`)")
+            }
+            let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), logger: logger)
+            let mysql = MySQLClient(configuration: try MySQLConfiguration(url: mysqlURL), logger: logger)
+            let name = "login-\(cells)-\(history)-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+            let start = Date()
+            do {
+                try await GridSeeder(redis: redis, mysql: mysql).seed(.init(grid: name, cells: cells, history: history))
+            } catch {
+                await redis.shutdown()
+                await mysql.shutdown()
+                throw error
+            }
+            await redis.shutdown()
+            await mysql.shutdown()
+            seeded = (name, Date().timeIntervalSince(start))
+        }
+        var run = LoginRun(server: common.servers[0], grid: grid ?? seeded!.0, logger: logger)
+        run.logins = logins
+        run.hello = HelloFactory(token: common.resolvedToken)
+        var report = try await run.run()
+        if let seeded {
+            report.cells = cells
+            report.history = history
+            report.seedSeconds = seeded.1
+        }
+        print(common.json ? try encode(report) : report.table)
+    }
+}
+
+func encode(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import Synchronization
+import WSClient
+
+/// Times logins: from sending `hello` to having the whole `welcome` frame, on a fresh connection each time.
+public struct LoginRun: Sendable {
+    public var server: String
+    public var grid: String
+    public var logins = 5
+    public var hello = HelloFactory()
+    let logger: Logger
+
+    public init(server: String, grid: String, logger: Logger) {
+        self.server = server
+        self.grid = grid
+        self.logger = logger
+    }
+
+    public func run() async throws -> LoginReport {
+        var stats = LatencyStats()
+        var times: [Double] = []
+        var bytes = 0
+        for attempt in 0..<logins {
+            let frame = hello.frame(user: "login\(attempt)", grid: grid)
+            let start = BenchClock.now()
+            let result = LockedBox<(UInt64, Int)?>(nil)
+            try await WebSocketClient.connect(url: server, configuration: .init(maxFrameSize: 1 << 16), logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text(frame))
+                for try await message in inbound.messages(maxSize: 1 << 30) {
+                    guard case .text(let text) = message else { continue }
+                    switch FrameScanner.scan(text) {
+                    case .welcome:
+                        let elapsed = BenchClock.now() - start
+                        result.withLock { $0 = (elapsed, text.utf8.count) }
+                        return
+                    case .error(let code, true, _):
+                        throw BenchError("login refused: \(code)")
+                    default:
+                        continue
+                    }
+                }
+            }
+            guard let (elapsed, size) = result.withLock({ $0 }) else {
+                throw BenchError("the server closed the connection before sending welcome")
+            }
+            stats.record(nanoseconds: elapsed)
+            times.append(Double(elapsed) / 1e6)
+            bytes = size
+        }
+        return LoginReport(grid: grid, server: server, logins: logins, welcome: stats.summary, welcomeBytes: bytes, millisecondsEach: times)
+    }
+}
+
+public struct LoginReport: Codable, Sendable {
+    public var grid: String
+    public var server: String
+    public var logins: Int
+    public var welcome: LatencySummary
+    public var welcomeBytes: Int
+    public var millisecondsEach: [Double]
+    public var cells: Int?
+    public var history: Int?
+    public var seedSeconds: Double?
+
+    public var table: String {
+        func f(_ value: Double) -> String { String(format: "%.1f", value) }
+        return [
+            "grid                        \(grid) on \(server)" + (cells.map { ", \($0) cells" } ?? "") + (history.map { ", \($0) history entries" } ?? ""),
+            seedSeconds.map { "seeded in                   \(f($0)) s" },
+            "welcome                     p50 \(f(welcome.p50)) ms  max \(f(welcome.max)) ms over \(logins) logins (\(welcomeBytes) bytes)",
+            "each (ms)                   " + millisecondsEach.map(f).joined(separator: " "),
+        ].compactMap { $0 }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,40 @@
+import Synchronization
+
+/// What every client of one run shares: the fixed plan, and the start and stop signals.
+final class RunShared: Sendable {
+    let configuration: LoadConfiguration
+    let run: String
+    let grid: String
+    let gridCount: Int
+    let senderCount: Int
+    /// The server index of each sender, by sender index.
+    let senderServer: [Int]
+    private let phase = Mutex<(startNanos: UInt64, started: Bool, stopped: Bool)>((0, false, false))
+
+    init(configuration: LoadConfiguration, run: String, grid: String, senderServer: [Int]) {
+        self.configuration = configuration
+        self.run = run
+        self.grid = grid
+        self.gridCount = max(1, configuration.grids)
+        self.senderCount = senderServer.count
+        self.senderServer = senderServer
+    }
+
+    /// The grid client `index` works in.
+    func grid(for index: Int) -> String { gridCount == 1 ? grid : "\(grid)-\(index % gridCount)" }
+
+    var startNanos: UInt64 { phase.withLock { $0.startNanos } }
+
+    func start() { phase.withLock { $0 = (BenchClock.now(), true, false) } }
+    func stop() { phase.withLock { $0.stopped = true } }
+
+    // Polled rather than signalled: a wait must end when its connection's task group is
+    // cancelled, and a few wake-ups per second per client cost nothing next to the load.
+    func waitForStart() async throws {
+        while !phase.withLock({ $0.started }) { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    func waitForStop() async throws {
+        while !phase.withLock({ $0.stopped }) { try await Task.sleep(for: .milliseconds(100)) }
+    }
+}
