@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "GridBenchKit",
             dependencies: [
-                "Shared", "RedisClient", "MySQLClient",
+                "Shared", "RedisClient", "MySQLClient", "GridAuth",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "GridBench",
             dependencies: [
-                "GridBenchKit",
+                "GridBenchKit", "GridAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

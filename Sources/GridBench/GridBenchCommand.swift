@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridAuth
 import GridBenchKit
 import Logging
 import MySQLClient
@@ -20,8 +21,11 @@ struct Common: ParsableArguments {
     @Option(name: .customLong("server"), help: "a server's WebSocket URL (ws://HOST:PORT/ws); repeat for several")
     var servers: [String] = []
 
-    @Option(help: "access token sent in hello (default $GRID_TOKEN)")
+    @Option(help: "access token sent in hello by every client (default $GRID_TOKEN); without it each client gets its own token, signed with the servers' secret")
     var token: String?
+
+    @Option(name: .customLong("token-secret-file"), help: "file with the servers' token secret(s), to mint a token per client (default $GRID_TOKEN_SECRET_FILE, else $GRID_TOKEN_SECRET)")
+    var tokenSecretFile: String?
 
     @Flag(help: "print the results as JSON on stdout")
     var json = false
@@ -35,7 +39,16 @@ struct Common: ParsableArguments {
         return logger
     }
 
-    var resolvedToken: String? { token ?? ProcessInfo.processInfo.environment["GRID_TOKEN"] }
+    /// One token for everybody if given, else a token per client from the servers' secret.
+    func hello() throws -> HelloFactory {
+        let environment = ProcessInfo.processInfo.environment
+        if let token = token ?? environment["GRID_TOKEN"] { return HelloFactory(token: token) }
+        do {
+            return HelloFactory(signer: try TokenSecrets.keyring(file: tokenSecretFile, environment: environment).map(TokenSigner.init))
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
 
     func validateServers() throws {
         guard !servers.isEmpty else { throw ValidationError("give at least one --server ws://HOST:PORT/ws") }
@@ -74,7 +87,7 @@ struct Load: AsyncParsableCommand {
         configuration.grid = grid
         configuration.grids = grids
         configuration.drainTimeout = .milliseconds(Int64(drainTimeout * 1000))
-        configuration.hello = HelloFactory(token: common.resolvedToken)
+        configuration.hello = try common.hello()
         configuration.progress = progress
         var processes: [(name: String, pid: Int32)] = try pids.map { spec in
             let parts = spec.split(separator: "=", maxSplits: 1)
@@ -125,7 +138,7 @@ struct Login: AsyncParsableCommand {
         }
         var run = LoginRun(server: common.servers[0], grid: grid ?? seeded!.0, logger: logger)
         run.logins = logins
-        run.hello = HelloFactory(token: common.resolvedToken)
+        run.hello = try common.hello()
         var report = try await run.run()
         if let seeded {
             report.cells = cells

@@ -230,7 +230,7 @@ struct SecretSource: ParsableArguments {
     func keyring() throws -> TokenKeyring? {
         do {
             return try TokenSecrets.keyring(file: file, environment: ProcessInfo.processInfo.environment)
-        } catch let error as ServerConfigurationError {
+        } catch {
             throw ValidationError(error.message)
         }
     }

@@ -71,7 +71,11 @@ struct GridBenchSmokeTests {
     /// Runs grid-bench and returns its JSON report.
     static func bench(_ arguments: [String], directory: URL) async throws -> [String: Any] {
         let output = directory.appendingPathComponent("bench-\(UUID().uuidString.prefix(6)).json").path
-        let status = try await SystemHarness.run([SystemHarness.binDirectory.appendingPathComponent("grid-bench").path] + arguments, output: output)
+        // With the servers' secret, grid-bench mints each client's own token.
+        let status = try await SystemHarness.run(
+            [SystemHarness.binDirectory.appendingPathComponent("grid-bench").path] + arguments, output: output,
+            extraEnvironment: ["GRID_TOKEN_SECRET": TestTokens.secret]
+        )
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         #expect(status == 0, "grid-bench exited with wait status \(status): \(text)")
         let data = Data(text.utf8)

@@ -30,7 +30,8 @@ final class StalledWebSocket {
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         ).utf8))
         try readUpgradeResponse()
-        try write(Self.maskedTextFrame(#"{"type":"hello","protocol":1,"user":"\#(user)","grid":"\#(grid)"}"#))
+        let token = TestTokens.make(user: user, grid: grid)
+        try write(Self.maskedTextFrame(#"{"type":"hello","protocol":1,"user":"\#(user)","grid":"\#(grid)","token":"\#(token)"}"#))
     }
 
     deinit { close(fd) }
