@@ -188,21 +188,30 @@ final class HeadlessClient: Sendable {
         let outputFile = directory.appendingPathComponent("\(user).stdout")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let copy = try FileHandle(forWritingTo: outputFile)
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            guard !chunk.isEmpty else { return }
-            copy.write(chunk)
-            let complete: [String] = partial.withLockedValue { buffer in
-                buffer.append(chunk)
-                var found: [String] = []
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    found.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
-                    buffer.removeSubrange(buffer.startIndex...newline)
+        // A thread of its own blocks in read(2) until the client exits: Foundation's
+        // readabilityHandler was seen to stop being called under load after one 8 KiB chunk.
+        let reader = stdout.fileHandleForReading
+        let thread = Thread {
+            var bytes = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = bytes.withUnsafeMutableBytes { Glibc.read(reader.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                let chunk = Data(bytes[0..<count])
+                copy.write(chunk)
+                let complete: [String] = partial.withLockedValue { buffer in
+                    buffer.append(chunk)
+                    var found: [String] = []
+                    while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                        found.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                        buffer.removeSubrange(buffer.startIndex...newline)
+                    }
+                    return found
                 }
-                return found
+                if !complete.isEmpty { lines.withLockedValue { $0 += complete } }
             }
-            if !complete.isEmpty { lines.withLockedValue { $0 += complete } }
         }
+        thread.start()
         try process.run()
         self.process = process
         self.input = stdin.fileHandleForWriting
