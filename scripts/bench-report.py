@@ -157,13 +157,13 @@ if big:
     row("login, %s cells, %s history entries" % (fmt(big["cells"], 0), fmt(big["history"], 0)), "welcome complete ≤ 500 ms",
         "p50 %s ms, max %s ms over %d logins (%s bytes)" % (fmt(big["welcome"]["p50"]), fmt(big["welcome"]["max"]), big["logins"], fmt(big["welcomeBytes"], 0)),
         lat_ratio(big["welcome"]["p50"]), big["welcome"]["max"] <= 500,
-        "grid-bench login --server A --cells %d --history %d --logins 5" % (big["cells"], big["history"]))
+        "grid-bench login --server A --cells %d --history %d --logins %d" % (big["cells"], big["history"], big["logins"]))
 if short and long_:
     a, b = short["welcome"]["p50"], long_["welcome"]["p50"]
     ratio = b / a if a > 0 else 0
     row("login, 1,000 cells: %s vs %s history entries" % (fmt(short["history"], 0), fmt(long_["history"], 0)), "same time within 20%",
         "p50 %s ms vs %s ms (×%s)" % (fmt(a, 2), fmt(b, 2), fmt(ratio, 2)), lat_ratio(b), 0.8 <= ratio <= 1.2,
-        "grid-bench login --server A --cells 1000 --history H --logins 5")
+        "grid-bench login --server A --cells 1000 --history H --logins %d" % short["logins"])
 
 idle = load("idle")
 if idle:
@@ -175,7 +175,7 @@ if idle:
     per_client = grown * 1024 / max(1, idle["loggedIn"])
     row("%s idle clients over two servers" % fmt(idle["clients"], 0), "≤ 64 KiB of server memory per client",
         "%s KiB per client (RSS growth of both servers / clients)" % fmt(per_client), "—", per_client <= 64 and idle["loggedIn"] == idle["clients"],
-        base + " -c %d -s 0 -d 2 --grids 100" % idle["clients"])
+        base + " -c %d -s 0 -d 2 --grids 100 --login-concurrency 200" % idle["clients"])
 
 stable = [load("stable-%d" % i) for i in range(1, 10)]
 stable = [s for s in stable if s]

@@ -68,6 +68,7 @@ struct Load: AsyncParsableCommand {
     @Option(help: "extra clients on the first server that log in and never read again") var stalled = 0
     @Option(help: "grid name (default: a fresh bench-<run> grid)") var grid: String?
     @Option(help: "spread the clients over this many grids (with --senders 0)") var grids = 1
+    @Option(help: "logins in progress at once (0: all clients connect at the same moment)") var loginConcurrency = 0
     @Option(help: "seconds to wait after sending for answers, deliveries and durability") var drainTimeout: Double = 30
     @Option(name: .customLong("pid"), help: "NAME=PID of a process to measure (CPU%, RSS); repeat") var pids: [String] = []
     @Option(help: "also measure the Redis and MariaDB whose pid files are under this services state folder (e.g. .state)") var stateDir: String?
@@ -86,6 +87,7 @@ struct Load: AsyncParsableCommand {
         configuration.stalled = stalled
         configuration.grid = grid
         configuration.grids = grids
+        configuration.loginConcurrency = loginConcurrency
         configuration.drainTimeout = .milliseconds(Int64(drainTimeout * 1000))
         configuration.hello = try common.hello()
         configuration.progress = progress

@@ -60,7 +60,11 @@ final class BenchClient: Sendable {
                 state.withLock { $0.failure = $0.failure ?? "\(error)" }
             }
         }
-        state.withLock { $0.closed = true }
+        let wasWelcomed = state.withLock { state in
+            state.closed = true
+            return state.welcomed
+        }
+        if !wasWelcomed { shared.loginEnded() }
     }
 
     // MARK: sending
@@ -137,6 +141,7 @@ final class BenchClient: Sendable {
         state.withLock { state in
             switch frame {
             case .welcome(let version, let server):
+                if !state.welcomed { shared.loginEnded() }
                 state.welcomed = true
                 state.welcomeVersion = version
                 state.server = server

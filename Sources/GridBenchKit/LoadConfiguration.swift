@@ -22,6 +22,8 @@ public struct LoadConfiguration: Sendable {
     /// Extra clients on the first server that log in and then never read again (slow clients);
     /// they are left out of the delivery and loss figures.
     public var stalled = 0
+    /// Logins in progress at once; 0 connects every client at the same moment (a login storm).
+    public var loginConcurrency = 0
     public var hello = HelloFactory()
     /// How long to wait after sending for every answer, delivery and durable watermark.
     public var drainTimeout: Duration = .seconds(30)

@@ -39,7 +39,12 @@ public struct LoadRun: Sendable {
         let sampler = ProcessSampler(processes: processes + [("grid-bench", getpid())])
         let idle = sampler.sample()
         return try await withThrowingTaskGroup(of: Void.self) { group in
+            var started = 0
             for client in clients + stalled {
+                while configuration.loginConcurrency > 0 && started - shared.loginsEndedCount >= configuration.loginConcurrency {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                started += 1
                 group.addTask { await client.run(logger: logger) }
             }
             defer { shared.stop() }

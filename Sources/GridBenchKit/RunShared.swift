@@ -9,6 +9,8 @@ final class RunShared: Sendable {
     let senderCount: Int
     /// The server index of each sender, by sender index.
     let senderServer: [Int]
+    /// Clients whose login ended (welcomed or failed), to pace new connections.
+    private let loginsEnded = Atomic<Int>(0)
     private let phase = Mutex<(startNanos: UInt64, started: Bool, stopped: Bool)>((0, false, false))
 
     init(configuration: LoadConfiguration, run: String, grid: String, senderServer: [Int]) {
@@ -22,6 +24,9 @@ final class RunShared: Sendable {
 
     /// The grid client `index` works in.
     func grid(for index: Int) -> String { gridCount == 1 ? grid : "\(grid)-\(index % gridCount)" }
+
+    func loginEnded() { loginsEnded.add(1, ordering: .relaxed) }
+    var loginsEndedCount: Int { loginsEnded.load(ordering: .relaxed) }
 
     var startNanos: UInt64 { phase.withLock { $0.startNanos } }
 

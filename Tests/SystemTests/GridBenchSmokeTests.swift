@@ -18,7 +18,7 @@ struct GridBenchSmokeTests {
 
         let report = try await Self.bench([
             "load", "--server", serverA.url, "--server", serverB.url, "--clients", "6", "--senders", "3", "--rate", "60",
-            "--duration", "3", "--hot", "0", "--json", "--pid", "server-a=\(serverA.pid)", "--pid", "server-b=\(serverB.pid)",
+            "--duration", "3", "--hot", "0", "--login-concurrency", "2", "--json", "--pid", "server-a=\(serverA.pid)", "--pid", "server-b=\(serverB.pid)",
             "--state-dir", SystemHarness.stateDirectory.path,
         ], directory: directory)
         #expect(report["loggedIn"] as? Int == 6)
