@@ -48,22 +48,23 @@ struct GridBenchSmokeTests {
         try await server.waitUntilListening()
 
         let report = try await Self.bench([
-            "login", "--server", server.url, "--cells", "300", "--history", "2000", "--logins", "2", "--json",
+            "login", "--server", server.url, "--cells", "1000", "--history", "2000", "--logins", "2", "--json",
             "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
         ], directory: directory)
         let welcome = try #require(report["welcome"] as? [String: Any])
         #expect(welcome["count"] as? Int == 2)
         let grid = try #require(report["grid"] as? String)
 
-        // The seeded grid is what a client sees: 300 cells, each holding its last write, and history from MySQL.
+        // The seeded grid is what a client sees: 1000 cells, each holding its last write, and history
+        // from MySQL. Its welcome (about 100 KB) goes out as several WebSocket frames.
         let client = try HeadlessClient(user: "checker", grid: grid, servers: [server.url], directory: directory)
         client.send("dump\nhistory 3\necho done\nquit\n")
         try await client.waitFor("done")
         try await client.finish()
         let dump = try #require(client.objects.last { $0["cells"] != nil && $0["type"] == nil })
         let cells = try #require(dump["cells"] as? [String: String])
-        #expect(cells.count == 300)
-        #expect(cells["A1"] == "v1800", "cell 0 is last written by entry 1800 of 2000")
+        #expect(cells.count == 1000)
+        #expect(cells["A1"] == "v1000", "cell 0 is last written by entry 1000 of 2000")
         let history = client.objects.filter { $0["kind"] != nil && $0["type"] == nil }
         #expect(history.first?["value"] as? String == "v0")
     }

@@ -141,9 +141,7 @@ public enum GridServer {
                     defer { outbox.writerEnded() }
                     for await frame in outbox.frames {
                         if outbox.didOverflow { break }
-                        // Split into continuation frames above the frame size (a large welcome or value):
-                        // clients refuse single frames over 64 KiB, as the server does.
-                        try await outbound.writeTextMessage(frame.text)
+                        try await Self.writeMessage(frame.text, to: outbound)
                         outbox.didWrite(frame)
                     }
                     return .writer
@@ -187,6 +185,27 @@ public enum GridServer {
             configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "grid-server"),
             logger: wsLogger
         )
+    }
+}
+
+extension GridServer {
+    /// Clients refuse single frames over 64 KiB (as the server refuses them inbound by default).
+    static let outboundFrameBytes = 1 << 16
+
+    /// Writes one text message, as continuation frames of at most `outboundFrameBytes` when it is
+    /// larger (a large welcome or value). Not the library's own split: that follows the inbound
+    /// frame limit, which `--close-frame-bytes` raises far above what clients accept.
+    static func writeMessage(_ text: String, to outbound: WebSocketOutboundWriter) async throws {
+        guard text.utf8.count > outboundFrameBytes else {
+            try await outbound.write(.text(text))
+            return
+        }
+        var buffer = ByteBuffer(string: text)
+        try await outbound.withTextMessageWriter { writer in
+            while let slice = buffer.readSlice(length: min(outboundFrameBytes, buffer.readableBytes)), slice.readableBytes > 0 {
+                try await writer(slice)
+            }
+        }
     }
 }
 
