@@ -49,14 +49,7 @@ struct MetricsSystemTests {
 
     /// Sample values by metric name (labels dropped; one server, so one series per name).
     static func scrape(_ server: ServerProcess) throws -> [String: Double] {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(server.port)/metrics"]
-        let output = Pipe()
-        curl.standardOutput = output
-        try curl.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
+        let data = try server.get("/metrics")
         var values: [String: Double] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }

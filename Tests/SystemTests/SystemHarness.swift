@@ -118,15 +118,20 @@ final class ServerProcess: Sendable {
 
     /// The server's `/healthz` document.
     func healthz() throws -> [String: Any] {
+        (try JSONSerialization.jsonObject(with: try get("/healthz"))) as? [String: Any] ?? [:]
+    }
+
+    /// The body of a plain HTTP GET on the server's port.
+    func get(_ path: String) throws -> Data {
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)/healthz"]
+        curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)\(path)"]
         let output = Pipe()
         curl.standardOutput = output
         try curl.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         curl.waitUntilExit()
-        return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return data
     }
 
     /// Session records waiting in this server's spool.
