@@ -23,7 +23,7 @@ public struct ServerConfiguration: Sendable {
     public var persister = PersisterConfiguration()
 
     /// What one client may ask of a server. Every limit is answered with its own error code
-    /// (docs/PROTOCOL.md §9); docs/LIMITS.md lists them with their defaults and flags.
+    /// (docs/PROTOCOL.md §9); docs/SECURITY.md ("Limits and hostile input") lists them with their defaults and flags.
     public struct Limits: Sendable {
         /// Largest message a client may send, in bytes; a larger one is answered with
         /// `frame_too_large` and dropped, and the session goes on.
