@@ -62,7 +62,7 @@ public actor GridHub {
     public func activate(session: String, welcome: String, version: Version, snapshotAt: Int64) {
         guard var subscriber = subscribers[session], case .buffering(let held, let restoredAt) = subscriber.phase else { return }
         if let restoredAt, snapshotAt < restoredAt {
-            end(session, subscriber)
+            endRestored([session])
             return
         }
         subscriber.outbox.send(welcome, counted: false)
@@ -118,8 +118,8 @@ public actor GridHub {
     /// between the two, so it ends too and logs in again.
     private func resume() async throws {
         try await prepare()
-        endAllSessions(
-            reason: "Redis came back; the grid's tail restarted",
+        end(
+            Array(subscribers.keys), code: .redisUnavailable, reason: "Redis came back; the grid's tail restarted",
             message: "Redis at \(redis.configuration.redactedURL) was unavailable and is back; reconnecting resends your unsaved edits"
         )
     }
@@ -127,19 +127,21 @@ public actor GridHub {
     /// Without Redis no session can see or make edits: every local session ends with an error
     /// that tells the client to reconnect (it keeps and resends its unsaved edits).
     private func endAllSessions(because error: any Error) {
-        endAllSessions(
-            reason: "Redis unavailable: \(GridSession.describe(error))",
-            message: "Redis is unreachable at \(redis.configuration.redactedURL) (\(GridSession.describe(error))); your unsaved edits are kept and will be resent after reconnecting"
+        end(
+            Array(subscribers.keys), code: .redisUnavailable, reason: "Redis unavailable: \(GridSession.describe(error))",
+            message: GridSession.redisLostMessage(redis.configuration.redactedURL, error)
         )
     }
 
-    private func endAllSessions(reason: String, message: String) {
-        let frame = codec.encode(ServerMessage.error(.init(code: .redisUnavailable, message: message)))
-        for subscriber in subscribers.values {
+    /// Ends these sessions: each gets one error frame, then its connection closes and the
+    /// session is recorded as ended with `reason`.
+    private func end(_ sessions: [String], code: ErrorCode, reason: String, message: String) {
+        let frame = codec.encode(ServerMessage.error(.init(code: code, message: message)))
+        for session in sessions {
+            guard let subscriber = subscribers.removeValue(forKey: session) else { continue }
             subscriber.outbox.send(frame)
             subscriber.outbox.finish(reason: reason)
         }
-        subscribers.removeAll()
     }
 
     private func deliver(_ reply: RedisValue) {
@@ -172,22 +174,24 @@ public actor GridHub {
     /// The grid's cells were restored from MySQL at `at` (µs): sessions whose snapshot is older
     /// hold cells the restore changed without an event, so they end and log in again.
     private func restored(at: Int64) {
+        var stale: [String] = []
         for (session, var subscriber) in subscribers {
             switch subscriber.phase {
             case .buffering(let held, let restoredAt):
                 subscriber.phase = .buffering(held, restoredAt: max(restoredAt ?? at, at))
                 subscribers[session] = subscriber
             case .live(_, let snapshotAt):
-                if snapshotAt < at { end(session, subscriber) }
+                if snapshotAt < at { stale.append(session) }
             }
         }
+        endRestored(stale)
     }
 
-    private func end(_ session: String, _ subscriber: Subscriber) {
-        subscriber.outbox.send(codec.encode(ServerMessage.error(.init(code: .gridUnavailable, message:
-            "the grid was restored from MySQL after Redis lost recent edits; reconnecting loads it, and your unsaved edits are resent"))))
-        subscriber.outbox.finish(reason: "grid restored from MySQL")
-        subscribers[session] = nil
+    private func endRestored(_ sessions: [String]) {
+        end(
+            sessions, code: .gridUnavailable, reason: "grid restored from MySQL",
+            message: "the grid was restored from MySQL after Redis lost recent edits; reconnecting loads it, and your unsaved edits are resent"
+        )
     }
 
     private static func restoreTime(_ fields: RedisValue) -> Int64? {

@@ -325,7 +325,7 @@ struct GridSession {
         services.metrics.redisErrors.increment()
         logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
         endReason = "Redis unavailable: \(Self.describe(error))"
-        send(ProtocolError(.redisUnavailable, Self.redisLostMessage(services, error)))
+        send(ProtocolError(.redisUnavailable, Self.redisLostMessage(services.redis.configuration.redactedURL, error)))
         return false
     }
 
@@ -351,8 +351,9 @@ struct GridSession {
         outbox.send(codec.encode(ServerMessage.error(.init(error, op: op, request: request))))
     }
 
-    static func redisLostMessage(_ services: ServerServices, _ error: any Error) -> String {
-        "Redis is unreachable at \(services.redis.configuration.redactedURL) (\(describe(error))); your unsaved edits are kept and will be resent after reconnecting"
+    /// What a session ended by a Redis failure is told, here and by the grid's hub.
+    static func redisLostMessage(_ url: String, _ error: any Error) -> String {
+        "Redis is unreachable at \(url) (\(describe(error))); your unsaved edits are kept and will be resent after reconnecting"
     }
 
     private static func name(of kind: PendingEdit.Kind) -> String {
