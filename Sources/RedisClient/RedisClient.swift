@@ -1,5 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
@@ -17,19 +18,32 @@ public final class RedisClient: Sendable {
     private let threadPool: NIOThreadPool
     private let pool: RedisConnectionPool
     private let blockingConnections = NIOLockedValueBox(BlockingRegistry())
+    private let eventLoopConnections = NIOLockedValueBox(EventLoopRegistry())
+    private let eventLoops: any EventLoopGroup
+
+    private struct EventLoopRegistry {
+        /// One shared connection per event loop, for `multiplexed`.
+        var shared: [ObjectIdentifier: RedisEventLoopConnection] = [:]
+        /// Dedicated ones, closed at shutdown too.
+        var dedicated: [RedisEventLoopConnection] = []
+        var isClosed = false
+    }
 
     private struct BlockingRegistry {
         var connections: [Int: RedisBlockingConnection] = [:]
         var lastID = 0
     }
 
-    public init(configuration: RedisConfiguration, logger: Logger) {
+    /// `eventLoops`: where `multiplexed` and `makeEventLoopConnection` connections run; the
+    /// same group as the server's channels, so a session's Redis replies arrive on its own loop.
+    public init(configuration: RedisConfiguration, logger: Logger, eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         // A write to a socket the server already closed raises SIGPIPE, which would kill the
         // process instead of surfacing as connectionLost. Idempotent, so harmless if the
         // executable did it already.
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
         self.logger = logger
+        self.eventLoops = eventLoops
         self.threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.poolSize))
         self.threadPool.start()
         self.pool = RedisConnectionPool(configuration: configuration, logger: logger)
@@ -73,6 +87,34 @@ public final class RedisClient: Sendable {
         return try await self.run { try $0.pipeline(commands) }
     }
 
+    /// Sends the commands together on the calling event loop's own connection (any loop's when
+    /// the caller is not on one), pipelined with every other caller's: no thread switch and no
+    /// waiting for a free pooled connection. Error replies come back in place as `.error`.
+    /// For short commands only: a blocking one would hold up everyone sharing the connection.
+    public func multiplexed(_ commands: [[String]]) async throws -> [RedisValue] {
+        let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? self.eventLoops.any()
+        let connection = try self.eventLoopConnections.withLockedValue { registry in
+            guard !registry.isClosed else { throw RedisError(code: .closed, message: "Redis client is shut down") }
+            if let existing = registry.shared[ObjectIdentifier(eventLoop)] { return existing }
+            let made = RedisEventLoopConnection(configuration: self.configuration, eventLoop: eventLoop)
+            registry.shared[ObjectIdentifier(eventLoop)] = made
+            return made
+        }
+        return try await connection.pipeline(commands, timeout: self.configuration.commandTimeout)
+    }
+
+    /// A connection of its own on an event loop, for commands that wait server-side (XREAD
+    /// BLOCK) without holding a thread. `shutdown()` closes it too.
+    public func makeEventLoopConnection() -> RedisEventLoopConnection {
+        let connection = RedisEventLoopConnection(configuration: self.configuration, eventLoop: self.eventLoops.next())
+        let isClosed = self.eventLoopConnections.withLockedValue { registry in
+            if !registry.isClosed { registry.dedicated.append(connection) }
+            return registry.isClosed
+        }
+        if isClosed { connection.close() }
+        return connection
+    }
+
     /// A connection with its own thread for commands that block server-side (XREAD BLOCK,
     /// XREADGROUP BLOCK, BLPOP), so they never hold a pooled thread. `shutdown()` closes it too.
     public func makeBlockingConnection() -> RedisBlockingConnection {
@@ -105,6 +147,12 @@ public final class RedisClient: Sendable {
         for connection in blocking {
             await connection.close()
         }
+        let onEventLoops = self.eventLoopConnections.withLockedValue { registry in
+            registry.isClosed = true
+            defer { registry = EventLoopRegistry(isClosed: true) }
+            return Array(registry.shared.values) + registry.dedicated
+        }
+        for connection in onEventLoops { connection.close() }
         do {
             try await self.threadPool.shutdownGracefully()
         } catch {

@@ -67,8 +67,7 @@ struct RestoreTests {
         await hub.subscribe(session: "logging-in", outbox: loggingIn)
 
         _ = try await GridScripts.announceRestore.run(redis, keys: [RedisKeys(grid: grid).ephemeral], args: [])
-        var ended: [String] = []
-        for await frame in before.frames { ended.append(frame.text) }
+        let ended = await Self.frames(until: before)
         #expect(ended.first == "welcome-before")
         #expect(ended.last?.contains("\"code\":\"grid_unavailable\"") == true, "\(ended)")
 
@@ -77,9 +76,18 @@ struct RestoreTests {
         await hub.subscribe(session: "after", outbox: after)
         await hub.activate(session: "after", welcome: "welcome-after", version: fresh.version, snapshotAt: fresh.takenAt)
         await hub.activate(session: "logging-in", welcome: "welcome-logging-in", version: old.version, snapshotAt: old.takenAt)
-        var refused: [String] = []
-        for await frame in loggingIn.frames { refused.append(frame.text) }
+        let refused = await Self.frames(until: loggingIn)
         #expect(refused.count == 1 && refused[0].contains("grid_unavailable"), "\(refused)")
         #expect(await hub.sessionIDs == ["after"])
+    }
+
+    /// Every frame queued until the outbox is finished, as a connection's writer would take them.
+    private static func frames(until outbox: SessionOutbox) async -> [String] {
+        var texts: [String] = []
+        while !outbox.isFinished {
+            texts += outbox.take().map(\.text)
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return texts + outbox.take().map(\.text)
     }
 }

@@ -96,13 +96,14 @@ struct SequencerTests {
     }
 }
 
-/// Many sessions submitting at once share pipelines; every one still gets its own outcome.
+/// Many sessions submitting at once share one multiplexed connection per event loop; every one
+/// still gets its own outcome.
 @Suite(.serialized)
 struct SequencerBatchingTests {
     @Test func concurrentSubmissionsThroughOnePipelineEachGetTheirOwnOutcome() async throws {
         let redis = try RedisTestSupport.makeClient(poolSize: 2)
         let grid = try await SequencerTests.newGrid("batch", redis: redis)
-        let sequencer = Sequencer(redis: redis, batching: true)
+        let sequencer = Sequencer(redis: redis)
         // 200 edits at once: 100 cells written from 0-0 once each, then each again from 0-0 (a conflict).
         let results = try await withThrowingTaskGroup(of: (Int, Sequencer.Result).self) { group in
             for index in 0..<200 {
@@ -130,7 +131,7 @@ struct SequencerBatchingTests {
         }
         #expect(accepted.count == 100 && conflicts == 100)
         #expect(Set(accepted.values).count == 100, "every accepted edit has its own version")
-        // A resend through the batcher answers with the first outcome.
+        // A resend answers with the first outcome.
         let again = try await sequencer.submit(SequencerTests.submission(grid: grid, op: "op-0", cell: "C1", value: "v0", base: .zero, user: "u0"))
         #expect(again.duplicate && again.outcome == results[0]!.outcome)
         await redis.shutdown()

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import GridServerKit
 
@@ -36,30 +37,52 @@ struct SessionOutboxTests {
         #expect(!outbox.send("e"), "an overflowed outbox takes nothing more")
     }
 
-    @Test func overflowsWhenTheByteBoundIsReachedButALargeWelcomeDoesNotCount() async {
+    @Test func overflowsWhenTheByteBoundIsReachedButALargeWelcomeDoesNotCount() {
         let outbox = SessionOutbox(limit: 100, byteLimit: 10)
         #expect(outbox.send(String(repeating: "w", count: 50), counted: false), "a welcome larger than the bound is sent")
         #expect(outbox.send("12345") && outbox.send("67890"), "frames behind the welcome count alone")
-        var iterator = outbox.frames.makeAsyncIterator()
-        if let welcome = await iterator.next() { outbox.didWrite(welcome) }
-        #expect(!outbox.send("x"))
+        #expect(outbox.take().count == 3)
+        outbox.written(frames: 1, bytes: 0)
+        #expect(!outbox.send("x"), "taken is not written: the two frames still count")
         #expect(outbox.didOverflow)
     }
 
-    @Test func writtenFramesFreeTheirPlace() async {
+    @Test func aBurstWakesTheWriterOnceAndIsTakenWhole() {
+        let wakes = Mutex(0)
+        let outbox = SessionOutbox(limit: 100, wake: { _ in wakes.withLock { $0 += 1 } })
+        for frame in ["a", "b", "c"] { outbox.send(frame) }
+        #expect(wakes.withLock { $0 } == 1)
+        #expect(outbox.take().map(\.text) == ["a", "b", "c"])
+        outbox.send("d")
+        #expect(wakes.withLock { $0 } == 2, "the first frame after a take wakes the writer again")
+        #expect(outbox.take().map(\.text) == ["d"])
+        #expect(outbox.take().isEmpty)
+    }
+
+    @Test func writtenFramesFreeTheirPlace() {
         let gauge = QueueGauge()
         let outbox = SessionOutbox(limit: 2, byteLimit: 4, gauge: gauge)
-        var iterator = outbox.frames.makeAsyncIterator()
         for _ in 0..<10 {
             #expect(outbox.send("ab") && outbox.send("cd"))
-            for _ in 0..<2 { if let frame = await iterator.next() { outbox.didWrite(frame) } }
+            let taken = outbox.take()
+            outbox.written(frames: taken.count, bytes: 4)
             #expect(outbox.depth == 0)
         }
         #expect(!outbox.didOverflow && gauge.current == 0)
         outbox.finish(reason: "server stopping")
         #expect(outbox.closeReason == "server stopping")
-        var signals = 0
-        for await _ in outbox.overflows { signals += 1 }
-        #expect(signals == 0, "finishing is not an overflow")
+        #expect(outbox.isFinished && !outbox.send("late"), "a finished outbox takes nothing more")
+    }
+
+    @Test func closingGivesBackWhatWasNeverWritten() {
+        let gauge = QueueGauge()
+        let outbox = SessionOutbox(limit: 10, gauge: gauge)
+        outbox.send("a")
+        outbox.send("b")
+        _ = outbox.take()
+        outbox.close()
+        #expect(gauge.current == 0 && outbox.depth == 0)
+        outbox.written(frames: 2, bytes: 2)
+        #expect(gauge.current == 0, "a write completing after the close changes nothing")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import RedisClient
 import Shared
 
@@ -9,7 +10,7 @@ public actor GridHub {
     private enum Phase {
         /// Subscribed before its snapshot was taken: frames are held until the welcome is sent,
         /// and the latest restore from MySQL seen meanwhile (µs) is remembered.
-        case buffering([(Version?, String)], restoredAt: Int64?)
+        case buffering([(Version?, ByteBuffer)], restoredAt: Int64?)
         /// Receives every log event after `after`, and every ephemeral frame.
         case live(after: Version, snapshotAt: Int64)
     }
@@ -81,10 +82,11 @@ public actor GridHub {
 
     public var sessionIDs: Set<String> { Set(subscribers.keys) }
 
-    /// Tails the grid until cancelled, on its own blocking connection and thread.
+    /// Tails the grid until cancelled, on a connection of its own driven by an event loop: the
+    /// blocked XREAD holds no thread, and its reply is handled where it arrives.
     func runTail() async {
-        let connection = redis.makeBlockingConnection()
-        defer { Task { await connection.close() } }
+        let connection = redis.makeEventLoopConnection()
+        defer { connection.close() }
         var failures = 0
         while !Task.isCancelled {
             do {
@@ -154,7 +156,7 @@ public actor GridHub {
                     guard let event = LogEntry.decode(entry) else { continue }
                     logPosition = event.id.description
                     newest = event.id
-                    broadcast(codec.encode(ServerMessage.event(event)), version: event.id)
+                    broadcast(ByteBuffer(string: codec.encode(ServerMessage.event(event))), version: event.id)
                 }
                 if let newest { metrics?.streamTailLag.set(ServerMetrics.age(ofMilliseconds: newest.milliseconds)) }
             } else {
@@ -164,7 +166,7 @@ public actor GridHub {
                     if let restoredAt = Self.restoreTime(pair[1]) {
                         restored(at: restoredAt)
                     } else if let frame = ephemeralFrame(pair[1]) {
-                        broadcast(frame, version: nil)
+                        broadcast(ByteBuffer(string: frame), version: nil)
                     }
                 }
             }
@@ -216,7 +218,7 @@ public actor GridHub {
         }
     }
 
-    private func broadcast(_ frame: String, version: Version?) {
+    private func broadcast(_ frame: ByteBuffer, version: Version?) {
         var delivered = 0
         defer { if delivered > 0 { metrics?.deliveries.increment(by: Int64(delivered)) } }
         for (session, var subscriber) in subscribers {

@@ -10,23 +10,28 @@ public final class RedisScript: Sendable {
     public init(_ source: String) { self.source = source }
 
     public func run(_ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
-        let loaded = try await loadedSHA(redis, reload: false)
-        do {
-            return try await redis.command(["EVALSHA", loaded, String(keys.count)] + keys + args)
-        } catch let error as RedisError where error.code == .serverError && error.message.hasPrefix("NOSCRIPT") {
-            let reloaded = try await loadedSHA(redis, reload: true)
-            return try await redis.command(["EVALSHA", reloaded, String(keys.count)] + keys + args)
+        try await self.run(redis, keys: keys, args: args) { try await redis.command($0) }
+    }
+
+    /// The same on the calling event loop's multiplexed connection (`RedisClient.multiplexed`):
+    /// concurrent calls are pipelined, and the reply comes back without a thread switch.
+    func runMultiplexed(_ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
+        try await self.run(redis, keys: keys, args: args) { command in
+            let reply = try await redis.multiplexed([command])[0]
+            if case .error(let text) = reply { throw RedisError(code: .serverError, message: text) }
+            return reply
         }
     }
 
-    /// The same, through a batcher that pipelines concurrent calls.
-    func run(_ batcher: CommandBatcher, _ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
+    private func run(
+        _ redis: RedisClient, keys: [String], args: [String], send: (_ command: [String]) async throws -> RedisValue
+    ) async throws -> RedisValue {
         let loaded = try await loadedSHA(redis, reload: false)
         do {
-            return try await batcher.run(["EVALSHA", loaded, String(keys.count)] + keys + args)
+            return try await send(["EVALSHA", loaded, String(keys.count)] + keys + args)
         } catch let error as RedisError where error.code == .serverError && error.message.hasPrefix("NOSCRIPT") {
             let reloaded = try await loadedSHA(redis, reload: true)
-            return try await batcher.run(["EVALSHA", reloaded, String(keys.count)] + keys + args)
+            return try await send(["EVALSHA", reloaded, String(keys.count)] + keys + args)
         }
     }
 

@@ -23,12 +23,9 @@ public struct Sequencer: Sendable {
     }
 
     private let redis: RedisClient
-    private let batcher: CommandBatcher?
 
-    /// `batching`: concurrent submissions share Redis round trips (see `CommandBatcher`).
-    public init(redis: RedisClient, batching: Bool = true) {
+    public init(redis: RedisClient) {
         self.redis = redis
-        self.batcher = batching ? CommandBatcher(redis: redis) : nil
     }
 
     public func submit(_ submission: Submission) async throws -> Result {
@@ -44,12 +41,9 @@ public struct Sequencer: Sendable {
             submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
             submission.user, submission.session, submission.server, String(submission.at),
         ]
-        let reply: RedisValue
-        if let batcher {
-            reply = try await GridScripts.sequence.run(batcher, redis, keys: scriptKeys, args: args)
-        } else {
-            reply = try await GridScripts.sequence.run(redis, keys: scriptKeys, args: args)
-        }
+        // Multiplexed: a session's edit goes out on its own event loop's connection, pipelined
+        // with every other session's there, and its reply resumes it on that loop.
+        let reply = try await GridScripts.sequence.runMultiplexed(redis, keys: scriptKeys, args: args)
         if reply.array?.first?.string == "notready" { throw GridNotReady(grid: submission.grid) }
         guard let parts = reply.array, parts.count == 2, let tag = parts[0].string, let record = parts[1].string,
             let outcome = SequencerOutcome(record: record)

@@ -111,7 +111,7 @@ public enum GridServer {
     }
 
     public static func buildApplication(services: ServerServices, tls: TLSConfiguration? = nil, logger: Logger) throws -> some ApplicationProtocol {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: GridRequestContext.self)
         router.get("/healthz") { _, _ -> Response in
             let report = await HealthReport.check(services)
             return Response(
@@ -127,25 +127,20 @@ public enum GridServer {
                 body: .init(byteBuffer: ByteBuffer(string: services.metrics.render()))
             )
         }
-        router.ws("/ws") { inbound, outbound, context in
+        router.ws("/ws") { inbound, _, context in
             let limits = services.configuration.limits
-            let outbox = SessionOutbox(limit: limits.outboundQueueFrames, byteLimit: limits.outboundQueueBytes, gauge: services.queueGauge)
+            let writer = OutboxChannelWriter(channel: context.requestContext.channel)
+            let outbox = SessionOutbox(
+                limit: limits.outboundQueueFrames, byteLimit: limits.outboundQueueBytes, gauge: services.queueGauge,
+                wake: { [writer] outbox in writer.schedule(outbox) }
+            )
+            defer { outbox.close() }
             let logger = context.logger
-            // The client leaving ends the writer and the reader at once. The server ending the
-            // session finishes the outbox instead, and the writer first sends what is queued (the
-            // error frame that says why), bounded by a grace period for a client that stopped reading.
-            // An overflow ends everything at once: a client that stopped reading blocks the writer
-            // on a full socket, and the reader waits for frames it will never send.
+            // The client leaving ends the session. The server ending the session finishes the
+            // outbox instead, and what is queued (the error frame that says why) is still written,
+            // bounded by a grace period for a client that stopped reading. An overflow ends
+            // everything at once: the reader may be waiting for frames the client will never send.
             try await withThrowingTaskGroup(of: ConnectionTask.self) { group in
-                group.addTask {
-                    defer { outbox.writerEnded() }
-                    for await frame in outbox.frames {
-                        if outbox.didOverflow { break }
-                        try await Self.writeMessage(frame.text, to: outbound)
-                        outbox.didWrite(frame)
-                    }
-                    return .writer
-                }
                 group.addTask {
                     var session = GridSession(services: services, outbox: outbox, logger: logger)
                     await session.run(inbound: inbound)
@@ -157,13 +152,7 @@ public enum GridServer {
                 }
                 var first = try await group.next()
                 while first == .watcherDone { first = try await group.next() }
-                if first == .session {
-                    group.addTask {
-                        try await Task.sleep(for: limits.closeGrace)
-                        return .grace
-                    }
-                    while try await group.next() == .watcherDone {}
-                }
+                if first == .session { await writer.flush(outbox, within: limits.closeGrace) }
                 group.cancelAll()
             }
         }
@@ -188,30 +177,9 @@ public enum GridServer {
     }
 }
 
-extension GridServer {
-    /// Clients refuse single frames over 64 KiB (as the server refuses them inbound by default).
-    static let outboundFrameBytes = 1 << 16
-
-    /// Writes one text message, as continuation frames of at most `outboundFrameBytes` when it is
-    /// larger (a large welcome or value). Not the library's own split: that follows the inbound
-    /// frame limit, which `--close-frame-bytes` raises far above what clients accept.
-    static func writeMessage(_ text: String, to outbound: WebSocketOutboundWriter) async throws {
-        guard text.utf8.count > outboundFrameBytes else {
-            try await outbound.write(.text(text))
-            return
-        }
-        var buffer = ByteBuffer(string: text)
-        try await outbound.withTextMessageWriter { writer in
-            while let slice = buffer.readSlice(length: min(outboundFrameBytes, buffer.readableBytes)), slice.readableBytes > 0 {
-                try await writer(slice)
-            }
-        }
-    }
-}
-
 /// The tasks serving one WebSocket connection, named so the first to end decides what follows.
 private enum ConnectionTask: Sendable {
-    case writer, session, grace, overflow
+    case session, overflow
     /// The outbox finished without overflowing.
     case watcherDone
 }

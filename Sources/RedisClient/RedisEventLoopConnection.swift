@@ -1,0 +1,131 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// One Redis connection driven by a NIO event loop instead of a thread: callers on that loop
+/// send and get their replies without a thread switch, and concurrent callers are pipelined on
+/// the one socket. It connects on first use and again on the next call after it broke.
+public final class RedisEventLoopConnection: Sendable {
+    public let eventLoop: any EventLoop
+    private let configuration: RedisConfiguration
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var channel: (any Channel)?
+        var connecting: EventLoopFuture<any Channel>?
+        var isClosed = false
+    }
+
+    init(configuration: RedisConfiguration, eventLoop: any EventLoop) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+    }
+
+    private var target: String { "\(self.configuration.host):\(self.configuration.port)" }
+
+    /// Sends the commands together; error replies come back in place as `.error`. `timeout`
+    /// bounds the wait for the replies (it must exceed any server-side BLOCK time); when it
+    /// expires the connection is dropped and the call throws `.timeout`. Cancelling the calling
+    /// task drops the connection too, which ends a blocked read at once.
+    public func pipeline(_ commands: [[String]], timeout: Duration) async throws -> [RedisValue] {
+        // An open channel is taken as it is: awaiting a future, even a completed one, would
+        // cost a hop to the event loop and back.
+        let open = self.state.withLockedValue { state in state.channel.flatMap { $0.isActive ? $0 : nil } }
+        let channel = if let open { open } else { try await self.channel().get() }
+        let promise = self.eventLoop.makePromise(of: [RedisValue].self)
+        let deadline = self.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            promise.fail(RedisError(code: .timeout, message: "no reply from \(self.target) within \(timeout)"))
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in deadline.cancel() }
+        channel.writeAndFlush(RedisPipelineHandler.Request(commands: commands, promise: promise), promise: nil)
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// One command; an error reply throws `.serverError`.
+    public func command(_ command: [String], timeout: Duration) async throws -> RedisValue {
+        let reply = try await self.pipeline([command], timeout: timeout)[0]
+        if case .error(let text) = reply { throw RedisError(code: .serverError, message: text) }
+        return reply
+    }
+
+    /// Closes the connection; later calls throw `.closed`.
+    public func close() {
+        let channel = self.state.withLockedValue { state in
+            state.isClosed = true
+            defer { state.channel = nil }
+            return state.channel
+        }
+        channel?.close(promise: nil)
+    }
+
+    /// The open channel, or the connection being made; a closed one is replaced.
+    private func channel() -> EventLoopFuture<any Channel> {
+        self.state.withLockedValue { state in
+            guard !state.isClosed else {
+                return self.eventLoop.makeFailedFuture(RedisError(code: .closed, message: "Redis connection to \(self.target) is closed"))
+            }
+            if let channel = state.channel, channel.isActive { return self.eventLoop.makeSucceededFuture(channel) }
+            if let connecting = state.connecting { return connecting }
+            let connecting = self.connect()
+            state.connecting = connecting
+            connecting.whenComplete { result in
+                self.state.withLockedValue { state in
+                    state.connecting = nil
+                    if case .success(let channel) = result, !state.isClosed { state.channel = channel }
+                }
+                if case .success(let channel) = result, self.state.withLockedValue({ $0.isClosed }) { channel.close(promise: nil) }
+            }
+            return connecting
+        }
+    }
+
+    private func connect() -> EventLoopFuture<any Channel> {
+        let target = self.target
+        let bootstrap = ClientBootstrap(group: self.eventLoop)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(TimeAmount(self.configuration.connectTimeout))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisPipelineHandler(target: target))
+                }
+            }
+        return bootstrap.connect(host: self.configuration.host, port: self.configuration.port)
+            .flatMapErrorThrowing { error in
+                throw RedisError(code: .connectionFailed, message: "connect to \(target): \(error)")
+            }
+            .flatMap { channel in self.handshake(channel).map { channel } }
+    }
+
+    /// AUTH and SELECT, as the pooled connections do.
+    private func handshake(_ channel: any Channel) -> EventLoopFuture<Void> {
+        var commands: [[String]] = []
+        if let password = self.configuration.password {
+            commands.append(["AUTH"] + (self.configuration.username.map { [$0] } ?? []) + [password])
+        }
+        if self.configuration.database != 0 {
+            commands.append(["SELECT", String(self.configuration.database)])
+        }
+        guard !commands.isEmpty else { return self.eventLoop.makeSucceededVoidFuture() }
+        let promise = self.eventLoop.makePromise(of: [RedisValue].self)
+        channel.writeAndFlush(RedisPipelineHandler.Request(commands: commands, promise: promise), promise: nil)
+        let password = self.configuration.password ?? ""
+        let target = self.target
+        return promise.futureResult.flatMapThrowing { replies in
+            for reply in replies {
+                if case .error(let text) = reply {
+                    // Servers do not echo the password today, but the guarantee must not depend on it.
+                    let safe = password.isEmpty ? text : text.replacing(password, with: "***")
+                    throw RedisError(code: .authenticationFailed, message: "AUTH or SELECT rejected by \(target): \(safe)")
+                }
+            }
+        }.flatMapErrorWithEventLoop { error, eventLoop in
+            channel.close(promise: nil)
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+}
