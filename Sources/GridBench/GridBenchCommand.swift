@@ -93,6 +93,7 @@ struct Load: AsyncParsableCommand {
     @Option(name: .customLong("pid"), help: "NAME=PID of a process to measure (CPU%, RSS); repeat") var pids: [String] = []
     @Option(help: "also measure the Redis and MariaDB whose pid files are under this services state folder (e.g. .state)") var stateDir: String?
     @Flag(help: "progress on stderr once a second") var progress = false
+    @Flag(name: .customLong("no-events"), help: "write-only sessions: clients get answers and the durable watermark but no events (measures the sequencer without fan-out)") var noEvents = false
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -110,6 +111,7 @@ struct Load: AsyncParsableCommand {
         configuration.loginConcurrency = loginConcurrency
         configuration.drainTimeout = .milliseconds(Int64(drainTimeout * 1000))
         configuration.hello = try common.hello()
+        configuration.hello.events = !noEvents
         configuration.progress = progress
         var processes: [(name: String, pid: Int32)] = try pids.map { spec in
             let parts = spec.split(separator: "=", maxSplits: 1)

@@ -9,6 +9,8 @@ public struct HelloFactory: Sendable {
     /// Mints each client's editor token (from `$GRID_TOKEN_SECRET` or a secret file).
     public var signer: TokenSigner?
     public var clientName = "grid-bench"
+    /// False: write-only sessions, which get no events (`--no-events`).
+    public var events = true
 
     public init(token: String? = nil, signer: TokenSigner? = nil) {
         self.token = token
@@ -19,6 +21,6 @@ public struct HelloFactory: Sendable {
         let token = signer.map {
             $0.sign(user: user, grid: grid, role: .editor, ttlSeconds: 8 * 3600, now: WallClock.nowMilliseconds() / 1000)
         } ?? self.token
-        return WireCodec().encode(ClientMessage.hello(.init(user: user, grid: grid, token: token, client: clientName)))
+        return WireCodec().encode(ClientMessage.hello(.init(user: user, grid: grid, token: token, client: clientName, events: events ? nil : false)))
     }
 }

@@ -155,7 +155,9 @@ public struct LoadRun: Sendable {
             lastAnswer = max(lastAnswer, state.lastAnswer)
             fingerprints.insert("\(state.received)/\(state.digest)")
         }
-        let expected = accepted + conflicts
+        let answered = accepted + conflicts
+        // Every answered edit is delivered to every client, except to write-only ones.
+        let expected = configuration.hello.events ? answered : 0
         let lost = states.reduce(0) { $0 + max(0, expected - $1.received) }
         let deliverySeconds = max(0.001, Double(lastDelivery - start) / 1e9)
         let answerSeconds = max(0.001, Double(lastAnswer - start) / 1e9)
@@ -164,7 +166,7 @@ public struct LoadRun: Sendable {
             grid: grid, servers: configuration.servers, clients: configuration.clients, senders: configuration.senders,
             rate: configuration.rate, durationSeconds: duration, hotCells: configuration.hotCells, loggedIn: loggedIn,
             failures: failures, sent: sent, accepted: accepted, conflicts: conflicts, errors: errors,
-            editsPerSecond: Double(expected) / answerSeconds, acceptedPerSecond: Double(accepted) / answerSeconds,
+            editsPerSecond: Double(answered) / answerSeconds, acceptedPerSecond: Double(accepted) / answerSeconds,
             deliveries: received, deliveriesPerSecond: Double(received) / deliverySeconds, lost: lost, unanswered: unanswered,
             notDurable: notDurable, clientsAgree: fingerprints.count == 1, ack: ack.summary, deliverySameServer: same.summary,
             deliveryCrossServer: cross.summary, durable: durable.summary, processes: usage

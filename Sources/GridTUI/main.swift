@@ -46,6 +46,9 @@ struct GridTUICommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Diagnostics on stderr: trace, debug, info, notice, warning, error.")
     var logLevel: String = "error"
 
+    @Option(name: .customLong("key-latency-report"), help: "Full-screen mode: on exit, write to this file how long keys took from being read to being on screen (JSON: keys, p50Ms, p99Ms, maxMs).")
+    var keyLatencyReport: String?
+
     @Flag(help: "Full-screen mode: draw with ASCII only (automatic when TERM is vt100-like).")
     var ascii = false
 
@@ -77,7 +80,9 @@ struct GridTUICommand: AsyncParsableCommand {
         configuration.caFile = ca
         configuration.clientName = headless ? "grid-tui-headless" : "grid-tui"
         guard headless else {
-            let code = await TUIApp(configuration: configuration, ascii: ascii).run(logger: logger)
+            var app = TUIApp(configuration: configuration, ascii: ascii)
+            app.keyLatencyReport = keyLatencyReport
+            let code = await app.run(logger: logger)
             if code != 0 { throw ExitCode(code) }
             return
         }

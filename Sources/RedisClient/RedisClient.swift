@@ -93,14 +93,19 @@ public final class RedisClient: Sendable {
     /// For short commands only: a blocking one would hold up everyone sharing the connection.
     public func multiplexed(_ commands: [[String]]) async throws -> [RedisValue] {
         let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? self.eventLoops.any()
-        let connection = try self.eventLoopConnections.withLockedValue { registry in
+        return try await self.multiplexedConnection(on: eventLoop).pipeline(commands, timeout: self.configuration.commandTimeout)
+    }
+
+    /// The connection `multiplexed` uses on `eventLoop` (one per loop, shared), for callers that
+    /// issue commands without waiting (`RedisEventLoopConnection.send`).
+    public func multiplexedConnection(on eventLoop: any EventLoop) throws -> RedisEventLoopConnection {
+        try self.eventLoopConnections.withLockedValue { registry in
             guard !registry.isClosed else { throw RedisError(code: .closed, message: "Redis client is shut down") }
             if let existing = registry.shared[ObjectIdentifier(eventLoop)] { return existing }
             let made = RedisEventLoopConnection(configuration: self.configuration, eventLoop: eventLoop)
             registry.shared[ObjectIdentifier(eventLoop)] = made
             return made
         }
-        return try await connection.pipeline(commands, timeout: self.configuration.commandTimeout)
     }
 
     /// A connection of its own on an event loop, for commands that wait server-side (XREAD

@@ -28,22 +28,41 @@ public final class RedisEventLoopConnection: Sendable {
     /// expires the connection is dropped and the call throws `.timeout`. Cancelling the calling
     /// task drops the connection too, which ends a blocked read at once.
     public func pipeline(_ commands: [[String]], timeout: Duration) async throws -> [RedisValue] {
-        // An open channel is taken as it is: awaiting a future, even a completed one, would
+        let (replies, channel) = self.issue(commands, timeout: timeout)
+        return try await withTaskCancellationHandler {
+            try await replies.get()
+        } onCancel: {
+            channel?.close(promise: nil)
+        }
+    }
+
+    /// Like `pipeline`, without waiting: the commands are written now when the connection is
+    /// open (once it is, otherwise), so calls made one after another on this connection's event
+    /// loop are answered in the order made. The future completes on that loop.
+    public func send(_ commands: [[String]], timeout: Duration) -> EventLoopFuture<[RedisValue]> {
+        self.issue(commands, timeout: timeout).replies
+    }
+
+    private func issue(_ commands: [[String]], timeout: Duration) -> (replies: EventLoopFuture<[RedisValue]>, channel: (any Channel)?) {
+        // An open channel is used as it is: going through a future, even a completed one, would
         // cost a hop to the event loop and back.
         let open = self.state.withLockedValue { state in state.channel.flatMap { $0.isActive ? $0 : nil } }
-        let channel = if let open { open } else { try await self.channel().get() }
+        guard let open else {
+            return (self.channel().flatMap { self.issue(commands, timeout: timeout, on: $0) }, nil)
+        }
+        return (self.issue(commands, timeout: timeout, on: open), open)
+    }
+
+    private func issue(_ commands: [[String]], timeout: Duration, on channel: any Channel) -> EventLoopFuture<[RedisValue]> {
         let promise = self.eventLoop.makePromise(of: [RedisValue].self)
+        let target = self.target
         let deadline = self.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            promise.fail(RedisError(code: .timeout, message: "no reply from \(self.target) within \(timeout)"))
+            promise.fail(RedisError(code: .timeout, message: "no reply from \(target) within \(timeout)"))
             channel.close(promise: nil)
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
         channel.writeAndFlush(RedisPipelineHandler.Request(commands: commands, promise: promise), promise: nil)
-        return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
-        } onCancel: {
-            channel.close(promise: nil)
-        }
+        return promise.futureResult
     }
 
     /// One command; an error reply throws `.serverError`.

@@ -41,6 +41,25 @@ struct GridBenchSmokeTests {
         #expect(processes.allSatisfy { ($0["peakRSSMiB"] as? Double ?? 0) > 0 })
     }
 
+    /// `--no-events`: write-only sessions get their answers and the durable watermark, and
+    /// not one event, while the edits still reach MySQL.
+    @Test func writeOnlySessionsGetAnswersAndNoEvents() async throws {
+        let directory = SystemHarness.temporaryDirectory("bench-write-only")
+        let server = try ServerProcess(id: "benchW-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { server.kill() }
+        try await server.waitUntilListening()
+
+        let report = try await Self.bench([
+            "load", "--server", server.url, "--clients", "4", "--senders", "4", "--rate", "0", "--duration", "2",
+            "--no-events", "--json",
+        ], directory: directory)
+        #expect(report["loggedIn"] as? Int == 4)
+        let accepted = try #require(report["accepted"] as? Int)
+        #expect(accepted > 0 && report["unanswered"] as? Int == 0 && report["lost"] as? Int == 0)
+        #expect(report["deliveries"] as? Int == 0, "a write-only session was sent events")
+        #expect(report["notDurable"] as? Int == 0, "write-only sessions still see the durable watermark")
+    }
+
     @Test func loginModeSeedsAGridAndTimesWelcome() async throws {
         let directory = SystemHarness.temporaryDirectory("bench-login")
         let server = try ServerProcess(id: "benchL-\(UUID().uuidString.prefix(4))", directory: directory)

@@ -17,6 +17,8 @@ public actor GridHub {
 
     private struct Subscriber {
         let outbox: SessionOutbox
+        /// False for a write-only session: it gets only the durable watermark from the tail.
+        let events: Bool
         var phase: Phase
     }
 
@@ -54,8 +56,8 @@ public actor GridHub {
         durable = replies[2].string.flatMap { Version($0) } ?? .zero
     }
 
-    public func subscribe(session: String, outbox: SessionOutbox) {
-        subscribers[session] = Subscriber(outbox: outbox, phase: .buffering([], restoredAt: nil))
+    public func subscribe(session: String, outbox: SessionOutbox, events: Bool = true) {
+        subscribers[session] = Subscriber(outbox: outbox, events: events, phase: .buffering([], restoredAt: nil))
     }
 
     /// Sends the welcome, then what arrived since the snapshot, then goes live. A snapshot
@@ -156,7 +158,7 @@ public actor GridHub {
                     guard let event = LogEntry.decode(entry) else { continue }
                     logPosition = event.id.description
                     newest = event.id
-                    broadcast(ByteBuffer(string: codec.encode(ServerMessage.event(event))), version: event.id)
+                    broadcast(ByteBuffer(string: codec.encode(ServerMessage.event(event))), version: event.id, isEvent: true)
                 }
                 if let newest { metrics?.streamTailLag.set(ServerMetrics.age(ofMilliseconds: newest.milliseconds)) }
             } else {
@@ -165,8 +167,8 @@ public actor GridHub {
                     ephemeralPosition = id
                     if let restoredAt = Self.restoreTime(pair[1]) {
                         restored(at: restoredAt)
-                    } else if let frame = ephemeralFrame(pair[1]) {
-                        broadcast(ByteBuffer(string: frame), version: nil)
+                    } else if let (frame, isEvent) = ephemeralFrame(pair[1]) {
+                        broadcast(ByteBuffer(string: frame), version: nil, isEvent: isEvent)
                     }
                 }
             }
@@ -201,27 +203,28 @@ public actor GridHub {
         return flat[1].string.flatMap { Int64($0) }
     }
 
-    private func ephemeralFrame(_ fields: RedisValue) -> String? {
+    /// The frame, and whether it is what other users do (presence) rather than the watermark.
+    private func ephemeralFrame(_ fields: RedisValue) -> (String, Bool)? {
         guard let flat = fields.array, flat.count >= 2, let name = flat[0].string, let value = flat[1].string else { return nil }
         switch name {
         case "p":
             guard let user = try? JSONDecoder().decode(UserPresence.self, from: Data(value.utf8)) else { return nil }
-            return codec.encode(ServerMessage.presence(.init(user: user)))
+            return (codec.encode(ServerMessage.presence(.init(user: user))), true)
         case "left":
-            return codec.encode(ServerMessage.presence(.init(left: value)))
+            return (codec.encode(ServerMessage.presence(.init(left: value))), true)
         case "durable":
             guard let version = Version(value), version > durable else { return nil }
             durable = version
-            return codec.encode(ServerMessage.durable(.init(version: version)))
+            return (codec.encode(ServerMessage.durable(.init(version: version))), false)
         default:
             return nil
         }
     }
 
-    private func broadcast(_ frame: ByteBuffer, version: Version?) {
+    private func broadcast(_ frame: ByteBuffer, version: Version?, isEvent: Bool) {
         var delivered = 0
         defer { if delivered > 0 { metrics?.deliveries.increment(by: Int64(delivered)) } }
-        for (session, var subscriber) in subscribers {
+        for (session, var subscriber) in subscribers where subscriber.events || !isEvent {
             switch subscriber.phase {
             case .buffering(var held, let restoredAt):
                 held.append((version, frame))

@@ -3,6 +3,7 @@ import GridAuth
 import HummingbirdWebSocket
 import Logging
 import MySQLClient
+import NIOCore
 import RedisClient
 import Shared
 
@@ -13,6 +14,10 @@ struct GridSession {
     let services: ServerServices
     let outbox: SessionOutbox
     var logger: Logger
+    /// The connection's event loop: its edits go to Redis on that loop's multiplexed connection,
+    /// one after another, so Redis sequences them in the order they came.
+    let eventLoop: any EventLoop
+    private let pipeline = EditPipeline()
 
     private var login: Login?
     /// Why the server is ending this session, recorded as its error.
@@ -31,17 +36,30 @@ struct GridSession {
         let openedAt: Int64
     }
 
-    init(services: ServerServices, outbox: SessionOutbox, logger: Logger) {
+    init(services: ServerServices, outbox: SessionOutbox, eventLoop: any EventLoop, logger: Logger) {
         self.services = services
         self.outbox = outbox
+        self.eventLoop = eventLoop
         self.logger = logger
         self.edits = TokenBucket(
             ratePerSecond: services.configuration.limits.editsPerSecond, burst: services.configuration.limits.editBurst, now: .now
         )
     }
 
-    /// Reads frames until the client leaves or the session must end.
+    /// Reads frames until the client leaves or the session must end, while the edits in flight
+    /// are answered alongside.
     mutating func run(inbound: WebSocketInboundStream) async {
+        let pipeline = self.pipeline
+        let context = EditPipeline.Context(services: services, outbox: outbox, logger: logger)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await pipeline.answer(context) }
+            await readFrames(inbound)
+            pipeline.finish()
+        }
+        await end()
+    }
+
+    private mutating func readFrames(_ inbound: WebSocketInboundStream) async {
         // Raw frames rather than the library's messages: it would close the connection for an
         // over-size or non-UTF-8 message, where the protocol answers with an error and goes on.
         var assembler = MessageAssembler(maxBytes: services.configuration.limits.maxFrameBytes)
@@ -71,6 +89,9 @@ struct GridSession {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    private mutating func end() async {
         // The connection is gone: its place is free even while its end is still being recorded.
         if let admittedUser { services.admission.release(user: admittedUser) }
         if outbox.didOverflow {
@@ -108,8 +129,8 @@ struct GridSession {
             }
             return await logIn(hello)
         case .ping(let ping):
-            outbox.send(codec.encode(ServerMessage.pong(ping)))
-            if let health = services.monitor.health { outbox.send(codec.encode(ServerMessage.health(health))) }
+            reply(codec.encode(ServerMessage.pong(ping)))
+            if let health = services.monitor.health { reply(codec.encode(ServerMessage.health(health))) }
             return true
         default:
             guard let login else {
@@ -153,7 +174,7 @@ struct GridSession {
                 let page = try await services.history.page(
                     grid: login.grid, request: request, limit: request.limit, durable: await login.hub.durable
                 )
-                outbox.send(codec.encode(ServerMessage.history(page)))
+                reply(codec.encode(ServerMessage.history(page)))
             } catch {
                 send(ProtocolError(.historyUnavailable, "history could not be loaded (\(Self.describe(error))); try again shortly"), request: request.id)
             }
@@ -195,35 +216,20 @@ struct GridSession {
             send(ProtocolError(.rateLimited, "more than \(Int(limits.editsPerSecond)) edits per second (bursts up to \(limits.editBurst)); this edit was not applied; send it again after a pause (grid-tui does so by itself)"), op: edit.op)
             return true
         }
-        let received = ContinuousClock.now
         let submission = Sequencer.Submission(
             grid: login.grid, op: edit.op, kind: kind, cell: cell.description, value: edit.value, base: edit.base,
             user: login.user, session: login.session, server: services.configuration.serverID, at: WallClock.nowMilliseconds()
         )
+        let connection: RedisEventLoopConnection
         do {
-            let result: Sequencer.Result
-            do {
-                result = try await services.sequencer.submit(submission)
-            } catch is GridNotReady {
-                // Redis came back without this grid: rebuild it from MySQL, then decide the edit.
-                try await services.rebuilder.ensure(grid: login.grid)
-                result = try await services.sequencer.submit(submission)
-            }
-            switch result.outcome {
-            case .accepted(let version):
-                outbox.send(codec.encode(ServerMessage.ack(.init(op: edit.op, cell: cell.description, version: version))))
-                services.metrics.editsAccepted.increment()
-            case .conflict(let version, let winner):
-                services.metrics.editsConflicted.increment()
-                outbox.send(codec.encode(ServerMessage.conflict(.init(
-                    op: edit.op, cell: cell.description, version: version, yours: edit.value, base: edit.base, theirs: winner
-                ))))
-            }
-            services.metrics.ackLatency.record(ContinuousClock.now - received)
-            return true
+            connection = try services.redis.multiplexedConnection(on: eventLoop)
         } catch {
             return redisFailed(error)
         }
+        await pipeline.add(.init(
+            edit: edit, submission: submission, received: .now, reply: services.sequencer.issue(submission, on: connection)
+        ))
+        return true
     }
 
     private mutating func logIn(_ hello: ClientMessage.Hello) async -> Bool {
@@ -299,7 +305,7 @@ struct GridSession {
             try await services.store.registerGrid(hello.grid)
             let presence = UserPresence(session: session, user: hello.user, server: server, at: WallClock.nowMilliseconds())
             try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
-            await hub.subscribe(session: session, outbox: outbox)
+            await hub.subscribe(session: session, outbox: outbox, events: hello.events ?? true)
             login = Login(session: session, user: hello.user, grid: hello.grid, role: role, hub: hub, openedAt: openedAt)
             services.metrics.sessions.increment()
             try await services.store.setPresence(grid: hello.grid, presence)
@@ -348,7 +354,12 @@ struct GridSession {
     }
 
     private func send(_ error: ProtocolError, op: String? = nil, request: String? = nil) {
-        outbox.send(codec.encode(ServerMessage.error(.init(error, op: op, request: request))))
+        reply(codec.encode(ServerMessage.error(.init(error, op: op, request: request))))
+    }
+
+    /// A direct reply, after the answers to the edits before it.
+    private func reply(_ frame: String) {
+        pipeline.reply(frame, to: outbox)
     }
 
     /// What a session ended by a Redis failure is told, here and by the grid's hub.

@@ -9,6 +9,9 @@ public final class RedisScript: Sendable {
 
     public init(_ source: String) { self.source = source }
 
+    /// The digest once the script has been loaded by this process.
+    var knownSHA: String? { sha.withLock { $0 } }
+
     public func run(_ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
         try await self.run(redis, keys: keys, args: args) { try await redis.command($0) }
     }

@@ -1,3 +1,4 @@
+import NIOCore
 import RedisClient
 import Shared
 
@@ -28,7 +29,41 @@ public struct Sequencer: Sendable {
         self.redis = redis
     }
 
+    /// Sequences one edit and waits for the outcome. Loads the script first if Redis forgot it.
     public func submit(_ submission: Submission) async throws -> Result {
+        // Multiplexed: a session's edit goes out on its own event loop's connection, pipelined
+        // with every other session's there, and its reply resumes it on that loop.
+        let (keys, args) = Self.scriptArguments(submission)
+        return try Self.result(of: await GridScripts.sequence.runMultiplexed(redis, keys: keys, args: args), grid: submission.grid)
+    }
+
+    /// Writes the edit's sequencer call now, without waiting for the reply: edits issued one after
+    /// another on one connection are sequenced and answered in that order. Pass the reply to
+    /// `result(of:grid:)`; if that throws a NOSCRIPT `RedisError` or `GridNotReady`, decide the
+    /// edit again with `submit` (after the rebuild).
+    public func issue(_ submission: Submission, on connection: RedisEventLoopConnection) -> EventLoopFuture<RedisValue> {
+        let (keys, args) = Self.scriptArguments(submission)
+        guard let sha = GridScripts.sequence.knownSHA else {
+            // Only before the first edit since start-up: load the script, then send.
+            let redis = self.redis
+            return connection.eventLoop.makeFutureWithTask { try await GridScripts.sequence.runMultiplexed(redis, keys: keys, args: args) }
+        }
+        return connection.send([["EVALSHA", sha, String(keys.count)] + keys + args], timeout: redis.configuration.commandTimeout).map { $0[0] }
+    }
+
+    /// The outcome in a sequencer reply.
+    public static func result(of reply: RedisValue, grid: String) throws -> Result {
+        if case .error(let text) = reply { throw RedisError(code: .serverError, message: text) }
+        if reply.array?.first?.string == "notready" { throw GridNotReady(grid: grid) }
+        guard let parts = reply.array, parts.count == 2, let tag = parts[0].string, let record = parts[1].string,
+            let outcome = SequencerOutcome(record: record)
+        else {
+            throw RedisError(code: .protocolError, message: "unexpected sequencer reply")
+        }
+        return Result(outcome: outcome, duplicate: tag == "dup")
+    }
+
+    private static func scriptArguments(_ submission: Submission) -> (keys: [String], args: [String]) {
         let keys = RedisKeys(grid: submission.grid)
         let kind: String
         switch submission.kind {
@@ -36,21 +71,13 @@ public struct Sequencer: Sendable {
         case .clear: kind = "clear"
         case .resolve: kind = "resolve"
         }
-        let scriptKeys = [keys.log, keys.cells, keys.ops, keys.contested, keys.first, GridRebuilder.readyKey(submission.grid)]
-        let args = [
-            submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
-            submission.user, submission.session, submission.server, String(submission.at),
-        ]
-        // Multiplexed: a session's edit goes out on its own event loop's connection, pipelined
-        // with every other session's there, and its reply resumes it on that loop.
-        let reply = try await GridScripts.sequence.runMultiplexed(redis, keys: scriptKeys, args: args)
-        if reply.array?.first?.string == "notready" { throw GridNotReady(grid: submission.grid) }
-        guard let parts = reply.array, parts.count == 2, let tag = parts[0].string, let record = parts[1].string,
-            let outcome = SequencerOutcome(record: record)
-        else {
-            throw RedisError(code: .protocolError, message: "unexpected sequencer reply")
-        }
-        return Result(outcome: outcome, duplicate: tag == "dup")
+        return (
+            [keys.log, keys.cells, keys.ops, keys.contested, keys.first, GridRebuilder.readyKey(submission.grid)],
+            [
+                submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
+                submission.user, submission.session, submission.server, String(submission.at),
+            ]
+        )
     }
 }
 

@@ -137,22 +137,22 @@ public enum GridServer {
             defer { outbox.close() }
             let logger = context.logger
             // The client leaving ends the session. The server ending the session finishes the
-            // outbox instead, and what is queued (the error frame that says why) is still written,
-            // bounded by a grace period for a client that stopped reading. An overflow ends
-            // everything at once: the reader may be waiting for frames the client will never send.
+            // outbox instead: what is queued (the error frame that says why) is still written,
+            // bounded by a grace period for a client that stopped reading, and the connection
+            // closes whether or not the client does. An overflow ends everything at once.
             try await withThrowingTaskGroup(of: ConnectionTask.self) { group in
                 group.addTask {
-                    var session = GridSession(services: services, outbox: outbox, logger: logger)
+                    var session = GridSession(
+                        services: services, outbox: outbox, eventLoop: context.requestContext.channel.eventLoop, logger: logger
+                    )
                     await session.run(inbound: inbound)
                     return .session
                 }
                 group.addTask {
                     for await _ in outbox.overflows { return .overflow }
-                    return .watcherDone
+                    return .ended
                 }
-                var first = try await group.next()
-                while first == .watcherDone { first = try await group.next() }
-                if first == .session { await writer.flush(outbox, within: limits.closeGrace) }
+                if try await group.next() != .overflow { await writer.flush(outbox, within: limits.closeGrace) }
                 group.cancelAll()
             }
         }
@@ -180,6 +180,6 @@ public enum GridServer {
 /// The tasks serving one WebSocket connection, named so the first to end decides what follows.
 private enum ConnectionTask: Sendable {
     case session, overflow
-    /// The outbox finished without overflowing.
-    case watcherDone
+    /// The outbox finished without overflowing: the session, or the server, ended it.
+    case ended
 }

@@ -2,7 +2,8 @@ import Shared
 
 /// Everything the app loop reacts to, from every source, in one ordered stream.
 enum AppEvent: Sendable {
-    case key(Key)
+    /// A key and when the key reader read it.
+    case key(Key, readAt: ContinuousClock.Instant)
     case client(GridClientUpdate)
     case historyLoaded(ServerMessage.HistoryPage, before: Version?, after: Version?)
     case historyFailed(String, before: Version?, after: Version?)

@@ -18,6 +18,7 @@ struct AppSession {
     private var dirty = false
     private var lastDraw = ContinuousClock.now
     private var frameScheduled = false
+    private(set) var keyLatency = KeyLatencyLog()
 
     init(client: GridClient, terminal: any Terminal, sink: AsyncStream<AppEvent>.Continuation, model: TUIModel, framesPerSecond: Int, historyPageSize: Int) {
         self.client = client
@@ -36,7 +37,8 @@ struct AppSession {
         let now = WallClock.nowMilliseconds()
         var effects = model.tick(now: now)
         switch event {
-        case .key(let key):
+        case .key(let key, let readAt):
+            keyLatency.read(at: readAt)
             if key == .resize { model.resize(to: terminal.size) }
             effects += model.handle(key)
             dirty = true
@@ -117,14 +119,17 @@ struct AppSession {
     }
 
     /// Draws now, or schedules a frame once the frame interval has passed since the last draw.
+    /// A key is drawn at once: the frame rate only holds back what other users do, so a busy
+    /// grid never delays the user's own typing by up to a frame.
     private mutating func drawIfDue(group: inout TaskGroup<Void>) {
-        guard dirty, !frameScheduled else { return }
+        guard dirty else { return }
         let elapsed = ContinuousClock.now - lastDraw
-        if elapsed >= frameInterval {
+        if elapsed >= frameInterval || keyLatency.hasWaiting {
             drawNow()
             lastDraw = .now
             dirty = false
-        } else {
+            keyLatency.drawn(at: .now)
+        } else if !frameScheduled {
             frameScheduled = true
             later(frameInterval - elapsed, .frame, group: &group)
         }

@@ -11,6 +11,8 @@ public struct TUIApp: Sendable {
     public var ascii: Bool
     public var framesPerSecond = 60
     public var historyPageSize = HistoryLog.pageSize
+    /// Where to write, on exit, how long keys took to reach the screen (JSON; see `KeyLatencyLog`).
+    public var keyLatencyReport: String?
 
     public init(configuration: GridClientConfiguration, ascii: Bool = false) {
         self.configuration = configuration
@@ -47,7 +49,7 @@ public struct TUIApp: Sendable {
     func run(on terminal: any Terminal, quitSignals: [Int32], logger: Logger) async -> Int32 {
         let (events, sink) = AsyncStream.makeStream(of: AppEvent.self)
         let client = GridClient(configuration: configuration, logger: logger) { sink.yield(.client($0)) }
-        let keys = KeyReader(terminal: terminal) { sink.yield(.key($0)) }
+        let keys = KeyReader(terminal: terminal) { sink.yield(.key($0, readAt: .now)) }
         let signals = SignalWatcher(signals: quitSignals) { sink.yield(.signal($0)) }
         let environment = ProcessInfo.processInfo.environment
         let options = TUIOptions(colors: terminal.hasColors, ascii: ascii || Self.isASCIIOnly(term: environment["TERM"]))
@@ -78,6 +80,9 @@ public struct TUIApp: Sendable {
             }
             keys.stop()
             signals.stop()
+            if let keyLatencyReport {
+                FileManager.default.createFile(atPath: keyLatencyReport, contents: Data((session.keyLatency.json + "\n").utf8))
+            }
             // Give the terminal back at once; closing the connection may take a moment.
             terminal.restore()
             await client.stop()

@@ -15,12 +15,16 @@ public enum ClientMessage: Hashable, Sendable {
         public var grid: String
         public var token: String?
         public var client: String?
-        public init(protocol: Int = ProtocolVersion.current, user: String, grid: String, token: String? = nil, client: String? = nil) {
+        /// `false`: a write-only session (an importer, a load generator) that gets the answers
+        /// to its own edits and the durable watermark, but no events or presence. Default true.
+        public var events: Bool?
+        public init(protocol: Int = ProtocolVersion.current, user: String, grid: String, token: String? = nil, client: String? = nil, events: Bool? = nil) {
             self.protocol = `protocol`
             self.user = user
             self.grid = grid
             self.token = token
             self.client = client
+            self.events = events
         }
     }
 

@@ -1,0 +1,139 @@
+import Logging
+import NIOCore
+import RedisClient
+import Shared
+import Synchronization
+
+/// A session's edits in flight. Each edit's sequencer call is written to Redis as soon as its
+/// frame is read, without waiting for the edit before it, so a client that sends many edits is
+/// not held to one Redis round trip each. Direct replies still go back in the order of the
+/// requests (docs/PROTOCOL.md): one task awaits the edits' outcomes in order, the session's other
+/// replies queue behind them, and that task alone takes the slow paths (a grid being rebuilt,
+/// Redis having forgotten the script, Redis lost). At most `window` edits are in flight; the
+/// reader waits for room, so a flooding client is slowed, not buffered without bound.
+final class EditPipeline: Sendable {
+    struct Edit: Sendable {
+        let edit: ClientMessage.Edit
+        let submission: Sequencer.Submission
+        let received: ContinuousClock.Instant
+        let reply: EventLoopFuture<RedisValue>
+    }
+
+    /// What answering needs from the session.
+    struct Context: Sendable {
+        let services: ServerServices
+        let outbox: SessionOutbox
+        let logger: Logger
+    }
+
+    private enum Item: Sendable {
+        case edit(Edit)
+        /// A reply to a later frame, sent once the edits before it are answered.
+        case reply(String)
+    }
+
+    private let items: AsyncStream<Item>
+    private let continuation: AsyncStream<Item>.Continuation
+    private let window: Int
+    private let state = Mutex(State())
+
+    private struct State {
+        var inFlight = 0
+        var waiting: CheckedContinuation<Void, Never>?
+    }
+
+    init(window: Int = 256) {
+        (items, continuation) = AsyncStream.makeStream(of: Item.self)
+        self.window = window
+    }
+
+    /// Hands an issued edit to the answering task; waits while `window` edits are in flight.
+    func add(_ edit: Edit) async {
+        await withCheckedContinuation { (room: CheckedContinuation<Void, Never>) in
+            let full = state.withLock { state in
+                state.inFlight += 1
+                guard state.inFlight > window else { return false }
+                state.waiting = room
+                return true
+            }
+            if !full { room.resume() }
+        }
+        continuation.yield(.edit(edit))
+    }
+
+    /// Sends a direct reply after the answers to the edits before it: at once when none is in
+    /// flight.
+    func reply(_ frame: String, to outbox: SessionOutbox) {
+        let queued = state.withLock { state in
+            guard state.inFlight > 0 else { return false }
+            state.inFlight += 1
+            return true
+        }
+        if queued { continuation.yield(.reply(frame)) } else { outbox.send(frame) }
+    }
+
+    /// No more edits: the answering task ends after the last one.
+    func finish() {
+        continuation.finish()
+    }
+
+    /// Answers every edit in order until `finish()`, or until Redis fails: then the session is
+    /// told why and ended, and the edits behind are left unanswered (the client resends them).
+    func answer(_ context: Context) async {
+        var failed = false
+        for await item in items {
+            switch item {
+            case .edit(let edit):
+                if !failed { failed = !(await Self.answer(edit, context)) }
+            case .reply(let frame):
+                context.outbox.send(frame)
+            }
+            let room = state.withLock { state in
+                state.inFlight -= 1
+                defer { state.waiting = nil }
+                return state.waiting
+            }
+            room?.resume()
+        }
+    }
+
+    private static func answer(_ item: Edit, _ context: Context) async -> Bool {
+        let services = context.services
+        let codec = WireCodec()
+        do {
+            let result: Sequencer.Result
+            do {
+                result = try Sequencer.result(of: try await item.reply.get(), grid: item.submission.grid)
+            } catch is GridNotReady {
+                // Redis came back without this grid: rebuild it from MySQL, then decide the edit.
+                try await services.rebuilder.ensure(grid: item.submission.grid)
+                result = try await services.sequencer.submit(item.submission)
+            } catch let error as RedisError where error.code == .serverError && error.message.hasPrefix("NOSCRIPT") {
+                // Redis restarted and forgot the script; `submit` loads it again.
+                result = try await services.sequencer.submit(item.submission)
+            }
+            switch result.outcome {
+            case .accepted(let version):
+                context.outbox.send(codec.encode(ServerMessage.ack(.init(op: item.edit.op, cell: item.submission.cell, version: version))))
+                services.metrics.editsAccepted.increment()
+            case .conflict(let version, let winner):
+                services.metrics.editsConflicted.increment()
+                context.outbox.send(codec.encode(ServerMessage.conflict(.init(
+                    op: item.edit.op, cell: item.submission.cell, version: version, yours: item.edit.value, base: item.edit.base, theirs: winner
+                ))))
+            }
+            services.metrics.ackLatency.record(ContinuousClock.now - item.received)
+            return true
+        } catch {
+            // Redis is the order of events: without it the session cannot go on. The client keeps
+            // its unacknowledged edits and resends them after reconnecting.
+            services.metrics.redisErrors.increment()
+            context.logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
+            context.outbox.send(codec.encode(ServerMessage.error(.init(
+                ProtocolError(.redisUnavailable, GridSession.redisLostMessage(services.redis.configuration.redactedURL, error))
+            ))))
+            context.outbox.finish(reason: "Redis unavailable: \(GridSession.describe(error))")
+            return false
+        }
+    }
+}
