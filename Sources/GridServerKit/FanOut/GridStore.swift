@@ -32,6 +32,7 @@ public struct GridStore: Sendable {
             throw RedisError(code: .protocolError, message: "unexpected snapshot reply")
         }
         var cells: [String: CellState] = [:]
+        cells.reserveCapacity((parts[1].array?.count ?? 0) / 2)
         Self.forEachPair(parts[1]) { cell, record in cells[cell] = LogEntry.cellState(record) }
         var contested: [String: Version] = [:]
         Self.forEachPair(parts[2]) { cell, id in contested[cell] = Version(id) }

@@ -316,7 +316,7 @@ struct GridSession {
                 historyStart: snapshot.first, durable: snapshot.durable
             )
             await hub.activate(
-                session: session, welcome: codec.encode(ServerMessage.welcome(welcome)), version: snapshot.version, snapshotAt: snapshot.takenAt
+                session: session, welcome: WelcomeEncoder.encode(welcome), version: snapshot.version, snapshotAt: snapshot.takenAt
             )
             logger.info("session opened", metadata: ["version": "\(snapshot.version)", "cells": "\(snapshot.cells.count)", "role": "\(role.rawValue)"])
             return true

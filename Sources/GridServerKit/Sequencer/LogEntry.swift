@@ -47,7 +47,8 @@ public enum LogEntry {
 
     /// Parses a `cells` hash record: "version\tat\tuser\tkind\tvalue" (kind s = set, c = cleared).
     public static func cellState(_ record: String) -> CellState? {
-        let parts = record.split(separator: "\t", maxSplits: 4, omittingEmptySubsequences: false)
+        // Split as bytes: a login parses every cell of the grid this way.
+        let parts = record.utf8.split(separator: UInt8(ascii: "\t"), maxSplits: 4, omittingEmptySubsequences: false).map(Substring.init)
         guard parts.count == 5, let version = Version(parts[0]) else { return nil }
         return CellState(value: parts[3] == "s" ? String(parts[4]) : nil, version: version, user: String(parts[2]), at: Int64(parts[1]) ?? 0)
     }

@@ -12,16 +12,28 @@ public struct Version: Hashable, Sendable, Comparable, CustomStringConvertible, 
         self.sequence = sequence
     }
 
-    /// Accepts `ms-seq`, and `ms` alone (sequence 0).
+    /// Accepts `ms-seq`, and `ms` alone (sequence 0): decimal digits only, each part within
+    /// UInt64. Parsed byte by byte: every event, cell and reply carries versions.
     public init?(_ text: some StringProtocol) {
-        guard !text.contains("+") else { return nil }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2,
-            let ms = UInt64(parts[0]),
-            parts.count == 1 || UInt64(parts[1]) != nil
-        else { return nil }
-        self.milliseconds = ms
-        self.sequence = parts.count == 2 ? UInt64(parts[1])! : 0
+        var parts: (first: UInt64, current: UInt64, digits: Int, sawDash: Bool) = (0, 0, 0, false)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let (shifted, overflow) = parts.current.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = shifted.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+                guard !overflow, !carry else { return nil }
+                parts.current = sum
+                parts.digits += 1
+            case UInt8(ascii: "-"):
+                guard !parts.sawDash, parts.digits > 0 else { return nil }
+                parts = (parts.current, 0, 0, true)
+            default:
+                return nil
+            }
+        }
+        guard parts.digits > 0 else { return nil }
+        self.milliseconds = parts.sawDash ? parts.first : parts.current
+        self.sequence = parts.sawDash ? parts.current : 0
     }
 
     public var description: String { "\(milliseconds)-\(sequence)" }

@@ -55,7 +55,7 @@ public struct WireCodec: Sendable {
         try Self.decodeJSON(ServerMessage.self, text)
     }
 
-    private static func encodeJSON(_ value: some Encodable) -> String {
+    static func encodeJSON(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
