@@ -144,13 +144,19 @@ if dur:
     row("durability at 5,000 edits/s", "99% durable in MySQL within 250 ms",
         "durable p99 %s ms (p50 %s ms) at %s accepted/s; %d not durable" % (fmt(p99, 1), fmt(dur["durable"]["p50"], 1), fmt(dur["acceptedPerSecond"], 0), dur["notDurable"]),
         lat_ratio(p99), p99 <= 250 and dur["notDurable"] == 0 and dur["acceptedPerSecond"] >= 4500,
-        base + " -c 10 -s 10 -r 5000 -d %g" % dur["durationSeconds"])
+        base + " -c 10 -s 10 -r 5000 -d %g --no-events (write-only senders)" % dur["durationSeconds"])
+fan = load("durability-fanout")
+if fan:
+    details.append("Durability at 5,000 edits/s with every client receiving every event (`-c 10 -s 10 -r 5000`, %s deliveries/s): "
+                   "durable p99 %s ms (p50 %s ms), ack p99 %s ms, %s accepted/s; CPU: %s." % (
+                       fmt(fan["deliveriesPerSecond"], 0), fmt(fan["durable"]["p99"], 1), fmt(fan["durable"]["p50"], 1),
+                       fmt(fan["ack"]["p99"], 1), fmt(fan["acceptedPerSecond"], 0), cpu_line(fan)))
 if catch:
     rate = catch["entries"] / catch["seconds"] if catch["seconds"] > 0 else 0
     row("persister catching up", "≥ 30,000 ops/s",
         "%s ops/s (%d entries in %s s, including server start-up)" % (fmt(rate, 0), catch["entries"], fmt(catch["seconds"], 2)),
         thr_ratio(rate), rate >= 30000,
-        "servers with --no-persist, then " + base + " -c 50 -s 50 -r 0; restart persisting, time COUNT(*) in MySQL")
+        "servers with --no-persist, then " + base + " -c 50 -s 50 -r 0 --no-events; restart persisting, time COUNT(*) in MySQL")
 
 big, short, long_ = load("login-big"), load("login-small-short"), load("login-small-long")
 if big:

@@ -154,7 +154,16 @@ public actor GridHub {
             guard let parts = stream.array, parts.count == 2, let name = parts[0].string, let entries = parts[1].array else { continue }
             if name == keys.log {
                 var newest: Version?
+                // Write-only sessions take no events: with none else here, nothing is encoded.
+                let anyoneListens = subscribers.values.contains { $0.events }
                 for entry in entries {
+                    guard anyoneListens else {
+                        if let id = entry.array?.first?.string, let version = Version(id) {
+                            logPosition = id
+                            newest = version
+                        }
+                        continue
+                    }
                     guard let event = LogEntry.decode(entry) else { continue }
                     logPosition = event.id.description
                     newest = event.id
