@@ -78,13 +78,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "GridServer",
+        .target(
+            name: "EventLoopMain",
             dependencies: [
-                "GridServerKit", "GridAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "GridServer",
+            dependencies: [
+                "GridServerKit", "GridAuth", "EventLoopMain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
@@ -110,21 +116,21 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "GridBench",
             dependencies: [
-                "GridBenchKit", "GridAuth",
+                "GridBenchKit", "GridAuth", "EventLoopMain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
         .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),

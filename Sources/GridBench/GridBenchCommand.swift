@@ -1,40 +1,21 @@
 import ArgumentParser
+import EventLoopMain
 import Foundation
 import GridAuth
 import GridBenchKit
 import Logging
-import NIOCore
-import NIOPosix
 import MySQLClient
 import RedisClient
 
 /// `grid-bench`: a load generator that speaks the real protocol to real grid-servers.
 @main
-struct GridBench: AsyncParsableCommand {
+struct GridBench: EventLoopMain {
     static let configuration = CommandConfiguration(
         commandName: "grid-bench",
         abstract: "Load generator and login timer for grid-servers.",
         subcommands: [Load.self, Login.self],
         defaultSubcommand: Load.self
     )
-
-    /// Runs every Swift Concurrency job on NIO's event loops before anything else starts: a
-    /// connection's reads, its Redis calls' continuations and its writes then stay on one
-    /// thread instead of hopping between the cooperative pool and the event loops, and on this
-    /// machine each such hop is a futex wake-up of tens of microseconds.
-    static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
-    }
 }
 
 struct Common: ParsableArguments {

@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import Shared
 import Synchronization
-import WSClient
 
 /// One bench connection: logs in, optionally sends edits on a schedule, and measures what it
 /// receives. Deliberately lean: frames are classified by `FrameScanner`, no `ClientState`.
@@ -29,31 +28,29 @@ final class BenchClient: Sendable {
 
     /// Connects and runs until the run stops or the connection fails.
     func run(logger: Logger) async {
+        let (closed, closing) = AsyncStream.makeStream(of: Void.self)
         do {
-            try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 16), logger: logger) { inbound, outbound, _ in
-                try await outbound.write(.text(self.shared.configuration.hello.frame(user: self.user, grid: self.shared.grid(for: self.index))))
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        var messages = inbound.messages(maxSize: 1 << 28).makeAsyncIterator()
-                        while let message = try await messages.next() {
-                            guard case .text(let text) = message else { continue }
-                            self.receive(text)
-                            // Holding the iterator without reading fills NIO's inbound buffer,
-                            // then the socket's: the server sees a client that stopped reading.
-                            if self.stalls, self.state.withLock({ $0.welcomed }) {
-                                try await self.shared.waitForStop()
-                                return
-                            }
-                        }
-                    }
-                    group.addTask {
-                        try await self.shared.waitForStart()
-                        if self.senderIndex != nil { try await self.send(outbound) }
-                        try await self.shared.waitForStop()
-                    }
-                    _ = try await group.next()
-                    group.cancelAll()
+            let connection = try await BenchConnection.connect(
+                url: url, maxMessageBytes: 1 << 28,
+                onMessage: { message in
+                    self.receive(String(buffer: message))
+                    return !(self.stalls && self.state.withLock { $0.welcomed })
+                },
+                onClose: { closing.finish() }
+            )
+            defer { connection.close() }
+            connection.send(shared.configuration.hello.frame(user: user, grid: shared.grid(for: index)))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in closed {}
                 }
+                group.addTask {
+                    try await self.shared.waitForStart()
+                    if self.senderIndex != nil { try await self.send(connection) }
+                    try await self.shared.waitForStop()
+                }
+                _ = try await group.next()
+                group.cancelAll()
             }
         } catch {
             if !(error is CancellationError) {
@@ -69,7 +66,7 @@ final class BenchClient: Sendable {
 
     // MARK: sending
 
-    private func send(_ outbound: WebSocketOutboundWriter) async throws {
+    private func send(_ connection: BenchConnection) async throws {
         guard let sender = senderIndex else { return }
         let configuration = shared.configuration
         let perSender = configuration.rate / Double(shared.senderCount)
@@ -128,7 +125,7 @@ final class BenchClient: Sendable {
                 state.inFlightCells.insert(cell)
                 state.sent += 1
             }
-            try await outbound.write(.text(frame))
+            connection.send(frame)
             if interval > 0 { due += interval }
         }
     }

@@ -1,13 +1,12 @@
 import ArgumentParser
+import EventLoopMain
 import Foundation
 import GridAuth
 import GridServerKit
 import Logging
-import NIOCore
-import NIOPosix
 
 @main
-struct GridServerCommand: AsyncParsableCommand {
+struct GridServerCommand: EventLoopMain {
     static let configuration = CommandConfiguration(
         commandName: "grid-server",
         abstract: "Serves collaborative grids over WebSocket, ordered through Redis and stored in MySQL.",
@@ -19,24 +18,6 @@ struct GridServerCommand: AsyncParsableCommand {
         subcommands: [Serve.self, Sessions.self, Token.self],
         defaultSubcommand: Serve.self
     )
-
-    /// Runs every Swift Concurrency job on NIO's event loops before anything else starts: a
-    /// connection's reads, its Redis calls' continuations and its writes then stay on one
-    /// thread instead of hopping between the cooperative pool and the event loops, and on this
-    /// machine each such hop is a futex wake-up of tens of microseconds.
-    static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
-    }
 }
 
 struct Serve: AsyncParsableCommand {

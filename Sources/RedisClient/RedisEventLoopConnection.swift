@@ -62,22 +62,33 @@ public final class RedisEventLoopConnection: Sendable {
             channel.close(promise: nil)
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
-        channel.write(RedisPipelineHandler.Request(commands: commands, promise: promise), promise: nil)
-        self.scheduleFlush(channel)
+        let request = RedisPipelineHandler.Request(commands: commands, promise: promise)
+        if self.eventLoop.inEventLoop {
+            self.write(request, on: channel)
+        } else {
+            self.eventLoop.execute { self.write(request, on: channel) }
+        }
         return promise.futureResult
     }
 
-    /// One flush for every command written during this turn of the event loop: many sessions'
-    /// edits reach Redis in one `write` instead of one each.
-    private func scheduleFlush(_ channel: any Channel) {
+    /// Writes on the event loop, with one flush for every command written during this turn of
+    /// the loop: many sessions' edits reach Redis in one `write` instead of one each. The flag is
+    /// only touched on the loop, so no write can slip in after the flush that should carry it.
+    private func write(_ request: RedisPipelineHandler.Request, on channel: any Channel) {
+        channel.write(request, promise: nil)
         let due = self.state.withLockedValue { state in
             defer { state.flushScheduled = true }
             return !state.flushScheduled
         }
         guard due else { return }
         self.eventLoop.execute {
-            self.state.withLockedValue { $0.flushScheduled = false }
+            // A reconnect in between: the new channel may hold writes that counted on this flush.
+            let current = self.state.withLockedValue { state in
+                state.flushScheduled = false
+                return state.channel
+            }
             channel.flush()
+            if let current, current !== channel { current.flush() }
         }
     }
 

@@ -8,24 +8,12 @@ import Testing
 /// `GRID_FAULT_SEED=<seed> scripts/test --filter FaultRun` replays the same schedule.
 @Suite(.serialized)
 struct FaultRunSystemTests {
-    /// SplitMix64: small, seedable, and the same on every machine.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Fault: CaseIterable { case server, redis, mysql }
 
     @Test func seededRandomFaultsLoseNothingAcknowledged() async throws {
         let seed = SystemHarness.environment["GRID_FAULT_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999)
         print("fault run seed: \(seed) (replay with GRID_FAULT_SEED=\(seed))")
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(state: seed)
         let directory = SystemHarness.temporaryDirectory("faults-\(seed)")
         let grid = "faults-\(seed)-\(UUID().uuidString.prefix(4).lowercased())"
         let ids = (0..<3).map { "fr\($0)-\(UUID().uuidString.prefix(4))" }

@@ -2,8 +2,8 @@ import Logging
 import RedisClient
 import ServiceLifecycle
 
-/// Keeps this server's heartbeat alive in Redis and ends the sessions of servers whose
-/// heartbeat expired, so a crashed server's users leave every screen without manual steps.
+/// Keeps this server's heartbeat alive in Redis (`HeartbeatPulse`) and ends the sessions of
+/// servers whose heartbeat expired, so a crashed server's users leave every screen without manual steps.
 public struct HeartbeatService: Service {
     let serverID: String
     let redis: RedisClient
@@ -14,13 +14,17 @@ public struct HeartbeatService: Service {
     let logger: Logger
 
     public func run() async throws {
+        let pulse = HeartbeatPulse(
+            key: SessionReaper.heartbeatKey(serverID), ttlMilliseconds: ttlMilliseconds, interval: interval,
+            configuration: redis.configuration, logger: logger
+        )
+        pulse.start()
         // A server is reaped only when seen without a heartbeat twice in a row, so one that is
         // just starting (or re-announcing after Redis restarted empty) is never mistaken for dead.
         var suspects: Set<String> = []
         var staleSuspects: Set<String> = []
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                _ = try await redis.command(["SET", SessionReaper.heartbeatKey(serverID), "alive", "PX", String(ttlMilliseconds)])
                 let dead = try await reaper.serversWithoutHeartbeat(except: serverID)
                 let confirmed = dead.intersection(suspects)
                 if !confirmed.isEmpty { try await reaper.reap(servers: confirmed) }
@@ -33,6 +37,7 @@ public struct HeartbeatService: Service {
             }
             try? await Task.sleep(for: interval)
         }
+        await pulse.stop()
         _ = try? await redis.command(["DEL", SessionReaper.heartbeatKey(serverID)])
     }
 }
