@@ -29,35 +29,46 @@ public final class RedisEventLoopConnection: Sendable {
     /// expires the connection is dropped and the call throws `.timeout`. Cancelling the calling
     /// task drops the connection too, which ends a blocked read at once.
     public func pipeline(_ commands: [[String]], timeout: Duration) async throws -> [RedisValue] {
-        let (replies, channel) = self.issue(commands, timeout: timeout)
+        let replies = self.issue(commands, timeout: timeout)
         return try await withTaskCancellationHandler {
             try await replies.get()
         } onCancel: {
-            channel?.close(promise: nil)
+            self.dropChannel()
         }
+    }
+
+    /// Closes the channel in use, or the one being connected once it is.
+    private func dropChannel() {
+        let (open, connecting) = self.state.withLockedValue { ($0.channel, $0.connecting) }
+        open?.close(promise: nil)
+        connecting?.whenSuccess { $0.close(promise: nil) }
     }
 
     /// Like `pipeline`, without waiting: the commands are written now when the connection is
     /// open (once it is, otherwise), so calls made one after another on this connection's event
     /// loop are answered in the order made. The future completes on that loop.
     public func send(_ commands: [[String]], timeout: Duration) -> EventLoopFuture<[RedisValue]> {
-        self.issue(commands, timeout: timeout).replies
+        self.issue(commands, timeout: timeout)
     }
 
-    private func issue(_ commands: [[String]], timeout: Duration) -> (replies: EventLoopFuture<[RedisValue]>, channel: (any Channel)?) {
+    private func issue(_ commands: [[String]], timeout: Duration) -> EventLoopFuture<[RedisValue]> {
         // An open channel is used as it is: going through a future, even a completed one, would
         // cost a hop to the event loop and back.
         let open = self.state.withLockedValue { state in state.channel.flatMap { $0.isActive ? $0 : nil } }
         guard let open else {
-            return (self.channel().flatMap { self.issue(commands, timeout: timeout, on: $0) }, nil)
+            return self.channel().flatMap { self.issue(commands, timeout: timeout, on: $0) }
         }
-        return (self.issue(commands, timeout: timeout, on: open), open)
+        return self.issue(commands, timeout: timeout, on: open)
     }
 
     private func issue(_ commands: [[String]], timeout: Duration, on channel: any Channel) -> EventLoopFuture<[RedisValue]> {
         let promise = self.eventLoop.makePromise(of: [RedisValue].self)
         let target = self.target
         let deadline = self.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            // Forgotten first, so that no caller woken by the failure can pick this channel again.
+            self.state.withLockedValue { state in
+                if state.channel === channel { state.channel = nil }
+            }
             promise.fail(RedisError(code: .timeout, message: "no reply from \(target) within \(timeout)"))
             channel.close(promise: nil)
         }
@@ -75,6 +86,11 @@ public final class RedisEventLoopConnection: Sendable {
     /// the loop: many sessions' edits reach Redis in one `write` instead of one each. The flag is
     /// only touched on the loop, so no write can slip in after the flush that should carry it.
     private func write(_ request: RedisPipelineHandler.Request, on channel: any Channel) {
+        // Closed since it was picked: the write would be dropped before the handler saw it.
+        guard channel.isActive else {
+            request.promise.fail(RedisError(code: .connectionLost, message: "\(self.target) closed the connection"))
+            return
+        }
         channel.write(request, promise: nil)
         let due = self.state.withLockedValue { state in
             defer { state.flushScheduled = true }
@@ -111,23 +127,28 @@ public final class RedisEventLoopConnection: Sendable {
 
     /// The open channel, or the connection being made; a closed one is replaced.
     private func channel() -> EventLoopFuture<any Channel> {
-        self.state.withLockedValue { state in
+        let (existing, started): (EventLoopFuture<any Channel>?, EventLoopFuture<any Channel>?) = self.state.withLockedValue { state in
             guard !state.isClosed else {
-                return self.eventLoop.makeFailedFuture(RedisError(code: .closed, message: "Redis connection to \(self.target) is closed"))
+                return (self.eventLoop.makeFailedFuture(RedisError(code: .closed, message: "Redis connection to \(self.target) is closed")), nil)
             }
-            if let channel = state.channel, channel.isActive { return self.eventLoop.makeSucceededFuture(channel) }
-            if let connecting = state.connecting { return connecting }
+            if let channel = state.channel, channel.isActive { return (self.eventLoop.makeSucceededFuture(channel), nil) }
+            if let connecting = state.connecting { return (connecting, nil) }
             let connecting = self.connect()
             state.connecting = connecting
-            connecting.whenComplete { result in
-                self.state.withLockedValue { state in
-                    state.connecting = nil
-                    if case .success(let channel) = result, !state.isClosed { state.channel = channel }
-                }
-                if case .success(let channel) = result, self.state.withLockedValue({ $0.isClosed }) { channel.close(promise: nil) }
-            }
-            return connecting
+            return (nil, connecting)
         }
+        if let existing { return existing }
+        let connecting = started!
+        // Registered outside the lock: on the event loop a completed future runs it at once.
+        connecting.whenComplete { result in
+            let closed = self.state.withLockedValue { state in
+                state.connecting = nil
+                if case .success(let channel) = result, !state.isClosed { state.channel = channel }
+                return state.isClosed
+            }
+            if case .success(let channel) = result, closed { channel.close(promise: nil) }
+        }
+        return connecting
     }
 
     private func connect() -> EventLoopFuture<any Channel> {
