@@ -179,6 +179,9 @@ public final class RedisEventLoopConnection: Sendable {
         }
         guard !commands.isEmpty else { return self.eventLoop.makeSucceededVoidFuture() }
         let promise = self.eventLoop.makePromise(of: [RedisValue].self)
+        // A server that accepts the connection and never answers must not hold every caller.
+        let deadline = self.eventLoop.scheduleTask(in: TimeAmount(self.configuration.commandTimeout)) { channel.close(promise: nil) }
+        promise.futureResult.whenComplete { _ in deadline.cancel() }
         channel.writeAndFlush(RedisPipelineHandler.Request(commands: commands, promise: promise), promise: nil)
         let password = self.configuration.password ?? ""
         let target = self.target

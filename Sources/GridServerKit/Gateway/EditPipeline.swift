@@ -40,6 +40,8 @@ final class EditPipeline: Sendable {
     private struct State {
         var inFlight = 0
         var waiting: CheckedContinuation<Void, Never>?
+        /// The answering task has ended (finished or cancelled): nothing waits for room any more.
+        var answering = true
     }
 
     init(window: Int = 256) {
@@ -52,7 +54,7 @@ final class EditPipeline: Sendable {
         await withCheckedContinuation { (room: CheckedContinuation<Void, Never>) in
             let full = state.withLock { state in
                 state.inFlight += 1
-                guard state.inFlight > window else { return false }
+                guard state.inFlight > window, state.answering else { return false }
                 state.waiting = room
                 return true
             }
@@ -95,6 +97,13 @@ final class EditPipeline: Sendable {
             }
             room?.resume()
         }
+        // Cancelled with the reader waiting for room: let it go, or it would wait forever.
+        let room = state.withLock { state in
+            state.answering = false
+            defer { state.waiting = nil }
+            return state.waiting
+        }
+        room?.resume()
     }
 
     private static func answer(_ item: Edit, _ context: Context) async -> Bool {
