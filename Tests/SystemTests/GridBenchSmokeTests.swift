@@ -50,7 +50,7 @@ struct GridBenchSmokeTests {
         try await server.waitUntilListening()
 
         let report = try await Self.bench([
-            "load", "--server", server.url, "--clients", "4", "--senders", "4", "--rate", "0", "--duration", "2",
+            "load", "--server", server.url, "--clients", "4", "--senders", "4", "--rate", "400", "--duration", "2",
             "--no-events", "--json",
         ], directory: directory)
         #expect(report["loggedIn"] as? Int == 4)

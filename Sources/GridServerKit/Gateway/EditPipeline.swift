@@ -10,7 +10,8 @@ import Synchronization
 /// requests (docs/PROTOCOL.md): one task awaits the edits' outcomes in order, the session's other
 /// replies queue behind them, and that task alone takes the slow paths (a grid being rebuilt,
 /// Redis having forgotten the script, Redis lost). At most `window` edits are in flight; the
-/// reader waits for room, so a flooding client is slowed, not buffered without bound.
+/// reader waits for room, so a flooding client is slowed, not buffered without bound. The
+/// answering task starts with the first edit: an idle session costs no task.
 final class EditPipeline: Sendable {
     struct Edit: Sendable {
         let edit: ClientMessage.Edit
@@ -35,22 +36,29 @@ final class EditPipeline: Sendable {
     private let items: AsyncStream<Item>
     private let continuation: AsyncStream<Item>.Continuation
     private let window: Int
+    private let context: Context
     private let state = Mutex(State())
 
     private struct State {
         var inFlight = 0
         var waiting: CheckedContinuation<Void, Never>?
+        /// The answering task, once the first edit started it.
+        var task: Task<Void, Never>?
         /// The answering task has ended (finished or cancelled): nothing waits for room any more.
         var answering = true
     }
 
-    init(window: Int = 256) {
+    init(context: Context, window: Int = 256) {
         (items, continuation) = AsyncStream.makeStream(of: Item.self)
+        self.context = context
         self.window = window
     }
 
     /// Hands an issued edit to the answering task; waits while `window` edits are in flight.
     func add(_ edit: Edit) async {
+        state.withLock { state in
+            if state.task == nil { state.task = Task { await self.answer() } }
+        }
         await withCheckedContinuation { (room: CheckedContinuation<Void, Never>) in
             let full = state.withLock { state in
                 state.inFlight += 1
@@ -74,14 +82,20 @@ final class EditPipeline: Sendable {
         if queued { continuation.yield(.reply(frame)) } else { outbox.send(frame) }
     }
 
-    /// No more edits: the answering task ends after the last one.
-    func finish() {
+    /// No more edits: returns once the edits in flight are answered.
+    func finish() async {
         continuation.finish()
+        await state.withLock { $0.task }?.value
+    }
+
+    /// The session was cancelled: answering stops at once.
+    func cancel() {
+        state.withLock { $0.task }?.cancel()
     }
 
     /// Answers every edit in order until `finish()`, or until Redis fails: then the session is
     /// told why and ended, and the edits behind are left unanswered (the client resends them).
-    func answer(_ context: Context) async {
+    private func answer() async {
         var failed = false
         for await item in items {
             switch item {

@@ -17,7 +17,7 @@ struct GridSession {
     /// The connection's event loop: its edits go to Redis on that loop's multiplexed connection,
     /// one after another, so Redis sequences them in the order they came.
     let eventLoop: any EventLoop
-    private let pipeline = EditPipeline()
+    private let pipeline: EditPipeline
 
     private var login: Login?
     /// Why the server is ending this session, recorded as its error.
@@ -41,6 +41,7 @@ struct GridSession {
         self.outbox = outbox
         self.eventLoop = eventLoop
         self.logger = logger
+        self.pipeline = EditPipeline(context: .init(services: services, outbox: outbox, logger: logger))
         self.edits = TokenBucket(
             ratePerSecond: services.configuration.limits.editsPerSecond, burst: services.configuration.limits.editBurst, now: .now
         )
@@ -50,12 +51,12 @@ struct GridSession {
     /// are answered alongside.
     mutating func run(inbound: WebSocketInboundStream) async {
         let pipeline = self.pipeline
-        let context = EditPipeline.Context(services: services, outbox: outbox, logger: logger)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await pipeline.answer(context) }
+        await withTaskCancellationHandler {
             await readFrames(inbound)
-            pipeline.finish()
+        } onCancel: {
+            pipeline.cancel()
         }
+        await pipeline.finish()
         await end()
     }
 
