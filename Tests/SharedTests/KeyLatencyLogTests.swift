@@ -28,3 +28,16 @@ struct KeyLatencyLogTests {
         #expect(log.json == "{\"keys\":100,\"p50Ms\":50.000,\"p99Ms\":99.000,\"maxMs\":100.000}")
     }
 }
+
+@Suite("Key lane")
+struct KeyLaneTests {
+    @Test func keysComeOutInOrderAndOnlyTheFirstWakesTheLoop() {
+        let lane = KeyLane()
+        let now = ContinuousClock.now
+        #expect(lane.push(.up, readAt: now))
+        #expect(!lane.push(.down, readAt: now), "the loop is already woken")
+        #expect(lane.drain().map(\.key) == [.up, .down])
+        #expect(lane.drain().isEmpty)
+        #expect(lane.push(.left, readAt: now), "an empty lane wakes the loop again")
+    }
+}

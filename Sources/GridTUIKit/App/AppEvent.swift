@@ -4,6 +4,8 @@ import Shared
 enum AppEvent: Sendable {
     /// A key and when the key reader read it.
     case key(Key, readAt: ContinuousClock.Instant)
+    /// Keys wait in the `KeyLane`: wakes the loop, which takes them before any other event.
+    case keysWaiting
     case client(GridClientUpdate)
     case historyLoaded(ServerMessage.HistoryPage, before: Version?, after: Version?)
     case historyFailed(String, before: Version?, after: Version?)

@@ -59,6 +59,8 @@ struct AppSession {
             dirty = dirty || model.showsCountdown || !effects.isEmpty
         case .frame:
             frameScheduled = false
+        case .keysWaiting:
+            break
         case .presenceDue:
             if let presence = throttle.due(now: now) {
                 await client.updatePresence(cursor: presence.cursor, editing: presence.editing)

@@ -49,7 +49,10 @@ public struct TUIApp: Sendable {
     func run(on terminal: any Terminal, quitSignals: [Int32], logger: Logger) async -> Int32 {
         let (events, sink) = AsyncStream.makeStream(of: AppEvent.self)
         let client = GridClient(configuration: configuration, logger: logger) { sink.yield(.client($0)) }
-        let keys = KeyReader(terminal: terminal) { sink.yield(.key($0, readAt: .now)) }
+        let lane = KeyLane()
+        let keys = KeyReader(terminal: terminal) { key in
+            if lane.push(key, readAt: .now) { sink.yield(.keysWaiting) }
+        }
         let signals = SignalWatcher(signals: quitSignals) { sink.yield(.signal($0)) }
         let environment = ProcessInfo.processInfo.environment
         let options = TUIOptions(colors: terminal.hasColors, ascii: ascii || Self.isASCIIOnly(term: environment["TERM"]))
@@ -74,7 +77,11 @@ public struct TUIApp: Sendable {
             keys.start()
             signals.start()
             session.drawNow()
-            for await event in events {
+            events: for await event in events {
+                for (key, readAt) in lane.drain() {
+                    await session.handle(.key(key, readAt: readAt), group: &group)
+                    if !session.running { break events }
+                }
                 await session.handle(event, group: &group)
                 if !session.running { break }
             }
