@@ -12,6 +12,11 @@ public final class RedisScript: Sendable {
     /// The digest once the script has been loaded by this process.
     var knownSHA: String? { sha.withLock { $0 } }
 
+    /// Loads the script now, so that the first calls need not wait for it.
+    public func preload(_ redis: RedisClient) async throws {
+        _ = try await loadedSHA(redis, reload: false)
+    }
+
     public func run(_ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
         try await self.run(redis, keys: keys, args: args) { try await redis.command($0) }
     }

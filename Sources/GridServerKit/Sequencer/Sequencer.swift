@@ -44,7 +44,9 @@ public struct Sequencer: Sendable {
     public func issue(_ submission: Submission, on connection: RedisEventLoopConnection) -> EventLoopFuture<RedisValue> {
         let (keys, args) = Self.scriptArguments(submission)
         guard let sha = GridScripts.sequence.knownSHA else {
-            // Only before the first edit since start-up: load the script, then send.
+            // Only if the script could not be loaded at start-up (Redis was down): load it, then
+            // send. Edits issued meanwhile may be sent in another order; each is still decided
+            // atomically, and a client sends a cell's next edit only after the last is answered.
             let redis = self.redis
             return connection.eventLoop.makeFutureWithTask { try await GridScripts.sequence.runMultiplexed(redis, keys: keys, args: args) }
         }
