@@ -70,11 +70,11 @@ public enum GridServer {
             _ = try await services.redis.command([
                 "SET", SessionReaper.heartbeatKey(id), "alive", "PX", String(services.configuration.heartbeatTTLMilliseconds),
             ])
+            let ended = try await services.reaper.failSessions(ofServer: id, reason: "server \(id) restarted")
+            if ended > 0 { logger.warning("ended sessions left by an earlier run of this server", metadata: ["sessions": "\(ended)"]) }
             // Until the sequencer script is known, edits wait for it to load and may be sent in
             // another order than they came.
             try await GridScripts.sequence.preload(services.redis)
-            let ended = try await services.reaper.failSessions(ofServer: id, reason: "server \(id) restarted")
-            if ended > 0 { logger.warning("ended sessions left by an earlier run of this server", metadata: ["sessions": "\(ended)"]) }
         } catch {
             logger.warning("start-up session cleanup skipped; Redis unreachable", metadata: ["error": "\(error)"])
         }
