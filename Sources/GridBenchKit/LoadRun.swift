@@ -107,8 +107,10 @@ public struct LoadRun: Sendable {
         while BenchClock.now() < deadline {
             let totals = totals(clients)
             let live = clients.filter { $0.state.withLock { $0.failure == nil && !$0.closed } }
+            // Write-only clients receive no events.
+            let expected = configuration.hello.events ? totals.answered : 0
             let complete = totals.pending == 0 && totals.notDurable == 0
-                && live.allSatisfy { $0.state.withLock { $0.received } >= totals.answered }
+                && live.allSatisfy { $0.state.withLock { $0.received } >= expected }
             if complete { return }
             if configuration.progress && BenchClock.now() - lastReport > 1_000_000_000 {
                 lastReport = BenchClock.now()

@@ -23,8 +23,10 @@ struct CollaborationSystemTests {
             try HeadlessClient(user: "cat", grid: grid, servers: [serverA.url, serverB.url], directory: directory),
         ]
         let hot = ["A1", "A2", "B1", "B2"]
+        // All three start on the same event (Z1 set by a fourth client), so their edits of the hot
+        // cells overlap and some conflict, however fast the servers answer each one.
         for (index, client) in clients.enumerated() {
-            var script = ""
+            var script = "wait Z1 go 30000\n"
             for step in 0..<40 {
                 let cell = step % 5 == 4 ? "C\(index + 1)" : hot[(step + index) % hot.count]
                 if step % 13 == 12 {
@@ -36,6 +38,10 @@ struct CollaborationSystemTests {
             script += "sync 30000\necho phase1\n"
             client.send(script)
         }
+        let starter = try HeadlessClient(user: "dan", grid: grid, servers: [serverB.url], directory: directory)
+        starter.send("set Z1 go\nsync 30000\nquit\n")
+        try await starter.finish()
+        #expect(starter.exitCode == 0, "dan exited \(starter.exitCode): \(starter.stderr)")
         for client in clients { try await client.waitFor("phase1") }
         try await HeadlessClient.converge(clients)
         for client in clients { client.send("dump\nusers\necho phase2\n") }
@@ -74,7 +80,7 @@ struct CollaborationSystemTests {
         // Wait for the persister: every session closed and the watermark at the log's end.
         let persisted = try await SystemHarness.eventually(timeout: .seconds(30)) {
             let rows = try await mysql.query("SELECT status FROM sessions WHERE grid = ?", [.text(grid)])
-            return rows.count == 3 && rows.allSatisfy { $0["status"].string == "closed" }
+            return rows.count == 4 && rows.allSatisfy { $0["status"].string == "closed" }
         }
         #expect(persisted, "every sessions row ends closed")
 
