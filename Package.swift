@@ -113,7 +113,6 @@ let package = Package(
             dependencies: [
                 "Shared", "RedisClient", "MySQLClient", "GridAuth",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Synchronization
-import WSClient
 
 /// Times logins: from sending `hello` to having the whole `welcome` frame, on a fresh connection each time.
 public struct LoginRun: Sendable {
@@ -24,26 +23,33 @@ public struct LoginRun: Sendable {
         for attempt in 0..<logins {
             let frame = hello.frame(user: "login\(attempt)", grid: grid)
             let start = BenchClock.now()
-            let result = LockedBox<(UInt64, Int)?>(nil)
-            try await WebSocketClient.connect(url: server, configuration: .init(maxFrameSize: 1 << 16), logger: logger) { inbound, outbound, _ in
-                try await outbound.write(.text(frame))
-                for try await message in inbound.messages(maxSize: 1 << 30) {
-                    guard case .text(let text) = message else { continue }
-                    switch FrameScanner.scan(text) {
+            let result = LockedBox<Result<(UInt64, Int), BenchError>?>(nil)
+            let (ended, ending) = AsyncStream.makeStream(of: Void.self)
+            let connection = try await BenchConnection.connect(
+                url: server, maxMessageBytes: 1 << 30,
+                onMessage: { message in
+                    switch FrameScanner.scan(String(buffer: message)) {
                     case .welcome:
                         let elapsed = BenchClock.now() - start
-                        result.withLock { $0 = (elapsed, text.utf8.count) }
-                        return
+                        result.withLock { $0 = $0 ?? .success((elapsed, message.readableBytes)) }
+                        ending.finish()
                     case .error(let code, true, _):
-                        throw BenchError("login refused: \(code)")
+                        result.withLock { $0 = $0 ?? .failure(BenchError("login refused: \(code)")) }
+                        ending.finish()
                     default:
-                        continue
+                        break
                     }
-                }
-            }
-            guard let (elapsed, size) = result.withLock({ $0 }) else {
+                    return true
+                },
+                onClose: { ending.finish() }
+            )
+            connection.send(frame)
+            for await _ in ended {}
+            connection.close()
+            guard let outcome = result.withLock({ $0 }) else {
                 throw BenchError("the server closed the connection before sending welcome")
             }
+            let (elapsed, size) = try outcome.get()
             stats.record(nanoseconds: elapsed)
             times.append(Double(elapsed) / 1e6)
             bytes = size
