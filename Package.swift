@@ -53,12 +53,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The protocol: messages, codec, cell addresses, versions and the grid model. Pure; the
+        // server links it without any client code.
+        .target(name: "Shared"),
+        // The client core: the pure `ClientState` its driver owns, and `GridClient`, the
+        // WebSocket transport. Used by grid-tui (full screen and headless) and tests.
         .target(
-            name: "Shared",
+            name: "GridClientCore",
             dependencies: [
+                "Shared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
@@ -96,7 +101,7 @@ let package = Package(
         .target(
             name: "GridTUIKit",
             dependencies: [
-                "Shared", "CNcursesw",
+                "Shared", "GridClientCore", "CNcursesw",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -129,7 +134,7 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridClientCore", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
         .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),

@@ -119,7 +119,7 @@ final class BenchClient: Sendable {
             sequence += 1
             let op = BenchOp(run: shared.run, sender: sender, sequence: sequence).text
             let sentAt = BenchClock.now()
-            let frame = codec.encode(ClientMessage.set(.init(op: op, cell: cell, value: String(sentAt), base: base)))
+            let frame = codec.encode(ClientMessage.edit(.init(.set, op: op, cell: cell, value: String(sentAt), base: base)))
             state.withLock { state in
                 state.pending.append(.init(sentAt: sentAt, cell: cell))
                 state.inFlightCells.insert(cell)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GridTUIKit
 import Logging
+import GridClientCore
 import Shared
 
 @main
@@ -15,7 +16,10 @@ struct GridTUICommand: AsyncParsableCommand {
 
             Headless mode runs a script, one command per line:
               set A1 42 | clear B2 | resolve A1 | sleep 250 | wait A1 42 [ms] | expect A1 42
-              dump | users | history N | sync [ms] | echo TEXT | quit
+              dump | users | history N | sync [ms] | settle [ms] | echo TEXT | quit
+
+            Exit codes:
+            \(TUIExitCode.table)
             """
     )
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MySQLClient
 import RedisClient
+import GridClientCore
 import Shared
 import Testing
 
@@ -23,7 +24,7 @@ struct PersistenceTests {
             // Sometimes a stale base, to make conflicts; sometimes a clear or a resolve.
             let base = Int.random(in: 0..<4, using: &generator) == 0 ? Version.zero : model.baseVersion(of: cell)
             let roll = Int.random(in: 0..<10, using: &generator)
-            let kind: PendingEdit.Kind = roll == 0 ? .clear : (roll == 1 ? .resolve : .set)
+            let kind: EditKind = roll == 0 ? .clear : (roll == 1 ? .resolve : .set)
             _ = try await sequencer.submit(SequencerTests.submission(
                 grid: grid, op: "op-\(index)", cell: cell, value: kind == .set ? "v\(index) 'quoted'; DROP TABLE ops; --" : nil,
                 base: base, kind: kind, user: index % 2 == 0 ? "alice" : "bob"

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RedisClient
+import GridClientCore
 import Shared
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 /// The sequencer against the real Redis: the conflict rule holds under real concurrency.
 @Suite(.serialized)
 struct SequencerTests {
-    static func submission(grid: String, op: String, cell: String = "A1", value: String?, base: Version, kind: PendingEdit.Kind = .set, user: String) -> Sequencer.Submission {
+    static func submission(grid: String, op: String, cell: String = "A1", value: String?, base: Version, kind: EditKind = .set, user: String) -> Sequencer.Submission {
         Sequencer.Submission(
             grid: grid, op: op, kind: kind, cell: cell, value: value, base: base, user: user, session: "s-\(user)",
             server: "test", at: WallClock.nowMilliseconds()

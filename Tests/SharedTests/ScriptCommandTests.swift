@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GridTUIKit
+@testable import GridClientCore
 @testable import Shared
 
 private func parse(_ line: String) throws(ProtocolError) -> ScriptCommand? {

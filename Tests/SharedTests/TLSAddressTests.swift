@@ -1,4 +1,5 @@
 import Testing
+@testable import GridClientCore
 @testable import Shared
 
 @Suite("wss:// addresses")

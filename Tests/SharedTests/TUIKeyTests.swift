@@ -1,16 +1,17 @@
 import Foundation
 import Testing
 @testable import GridTUIKit
+@testable import GridClientCore
 @testable import Shared
 
 func tv(_ ms: UInt64, _ seq: UInt64 = 0) -> Version { Version(milliseconds: ms, sequence: seq) }
 
-/// A logged-in model and the client core's state behind it; sends are performed on the state
-/// the way the app performs them, so that pending edits and op ids are real.
+/// A logged-in model. The model owns the client state, as in the app: its edits and the
+/// server messages given here change that state, so pending edits and op ids are real.
 struct TUIHarness {
     static let server = "ws://127.0.0.1:18181/ws"
-    var state = ClientState(clientID: "t")
     var model: TUIModel
+    var state: ClientState { model.state }
 
     init(
         cells: [String: String] = [:], contested: [String] = [], others: [UserPresence] = [],
@@ -19,7 +20,8 @@ struct TUIHarness {
     ) {
         model = TUIModel(
             user: "alice", grid: "g", servers: [Self.server],
-            options: TUIOptions(colors: colors, ascii: ascii, timeZone: TimeZone(identifier: "UTC")!), size: size, now: 1_000
+            options: TUIOptions(colors: colors, ascii: ascii, timeZone: TimeZone(identifier: "UTC")!), size: size, now: 1_000,
+            clientID: "t"
         )
         let cellStates = cells.mapValues { CellState(value: $0, version: tv(5), user: "bob", at: 1_700_000_000_000) }
         let me = UserPresence(session: "s-alice", user: "alice", server: "t1", cursor: "A1", at: 0)
@@ -34,19 +36,18 @@ struct TUIHarness {
 
     @discardableResult
     mutating func receive(_ message: ServerMessage) -> [TUIEffect] {
-        state.receive(message)
-        return perform(model.apply(.message(message, raw: ""), state: state))
+        model.apply(.message(message, raw: ""))
     }
 
     @discardableResult
     mutating func status(_ status: ConnectionStatus) -> [TUIEffect] {
-        perform(model.apply(.status(status), state: state))
+        model.apply(.status(status))
     }
 
     @discardableResult
     mutating func press(_ keys: [Key]) -> [TUIEffect] {
         var effects: [TUIEffect] = []
-        for key in keys { effects += perform(model.handle(key)) }
+        for key in keys { effects += model.handle(key) }
         return effects
     }
 
@@ -56,31 +57,27 @@ struct TUIHarness {
     @discardableResult
     mutating func type(_ text: String) -> [TUIEffect] { press(Key.typing(text)) }
 
-    /// Makes the edits the effects ask for, as the app does, and returns the effects.
-    mutating func perform(_ effects: [TUIEffect]) -> [TUIEffect] {
-        for case .send(let outgoing) in effects {
-            switch outgoing {
-            case .set(let cell, let value, let base):
-                model.recordSent(op: state.makeEdit(.set, cell: cell, value: value, base: base).op, for: outgoing)
-            case .clear(let cell, let base):
-                model.recordSent(op: state.makeEdit(.clear, cell: cell, base: base).op, for: outgoing)
-            case .resolve(let cell):
-                _ = state.makeEdit(.resolve, cell: cell)
-            case .presence:
-                break
-            }
-            model.sync(state: state)
-        }
-        return effects
-    }
-
     var lines: [String] { Renderer.render(model, size: model.size).lines }
 }
 
-func sends(_ effects: [TUIEffect]) -> [TUIOutgoing] {
-    effects.compactMap { effect in
-        guard case .send(let outgoing) = effect, outgoing.isEdit else { return nil }
-        return outgoing
+/// An edit frame the model asked to send, in the shape the tests compare.
+enum Sent: Hashable {
+    case set(cell: String, value: String, base: Version)
+    case clear(cell: String, base: Version)
+    case resolve(cell: String)
+}
+
+func sends(_ effects: [TUIEffect]) -> [Sent] {
+    effects.flatMap { effect -> [Sent] in
+        guard case .send(let frames) = effect else { return [] }
+        return frames.compactMap { frame in
+            guard case .edit(let edit) = frame else { return nil }
+            switch edit.kind {
+            case .set: return .set(cell: edit.cell, value: edit.value ?? "", base: edit.base)
+            case .clear: return .clear(cell: edit.cell, base: edit.base)
+            case .resolve: return .resolve(cell: edit.cell)
+            }
+        }
     }
 }
 
@@ -91,11 +88,11 @@ struct TUIKeyTests {
     @Test func editTypeAndEnterSendsSet() {
         var harness = TUIHarness()
         let opened = harness.press(.character("i"))
-        #expect(opened.contains(.send(.presence(cursor: "A1", editing: "A1"))))
+        #expect(opened.contains(.presence(cursor: "A1", editing: "A1")))
         var effects = harness.type("42")
         effects += harness.press(.enter)
         #expect(sends(effects) == [.set(cell: "A1", value: "42", base: .zero)])
-        #expect(effects.contains(.send(.presence(cursor: "A1", editing: nil))))
+        #expect(effects.contains(.presence(cursor: "A1", editing: nil)))
         #expect(harness.model.mode == .normal)
         #expect(harness.model.state.saveState.pending == 1)
     }
@@ -131,7 +128,7 @@ struct TUIKeyTests {
         let effects = harness.press(.character("i")) + harness.type("x") + harness.press(.escape)
         #expect(sends(effects).isEmpty)
         #expect(harness.model.mode == .normal)
-        #expect(effects.last == .send(.presence(cursor: "A1", editing: nil)))
+        #expect(effects.last == .presence(cursor: "A1", editing: nil))
     }
 
     @Test func typingHAndQInTheEditorInsertsThem() {
@@ -164,8 +161,8 @@ struct TUIKeyTests {
 
     @Test func xAndDeleteClearTheCell() {
         var harness = TUIHarness(cells: ["A1": "v", "A2": "w"])
-        #expect(sends(harness.press(.character("x"))) == [.clear(cell: "A1")])
-        #expect(sends(harness.press([.down, .delete])) == [.clear(cell: "A2")])
+        #expect(sends(harness.press(.character("x"))) == [.clear(cell: "A1", base: tv(5))])
+        #expect(sends(harness.press([.down, .delete])) == [.clear(cell: "A2", base: tv(5))])
         #expect(sends(harness.press([.down, .character("x")])).isEmpty)
     }
 
@@ -203,8 +200,8 @@ struct TUIKeyTests {
 
     @Test func movingSendsCursorPresence() {
         var harness = TUIHarness()
-        #expect(harness.press(.down) == [.send(.presence(cursor: "A2", editing: nil))])
-        #expect(harness.press(.character("l")) == [.send(.presence(cursor: "B2", editing: nil))])
+        #expect(harness.press(.down) == [.presence(cursor: "A2", editing: nil)])
+        #expect(harness.press(.character("l")) == [.presence(cursor: "B2", editing: nil)])
     }
 
     @Test func noPresenceBeforeLogin() {
@@ -285,7 +282,9 @@ struct TUIKeyTests {
         harness.type("42")
         harness.press(.enter)
         let effects = harness.press(.character("u"))
-        #expect(sends(effects) == [.clear(cell: "A1", base: nil)])
+        // The undo waits behind the unanswered edit of the same cell; it is sent once that is answered.
+        #expect(sends(effects).isEmpty)
+        #expect(harness.state.edits.last.map { ($0.kind, $0.cell, $0.isQueued) } ?? (.set, "", false) == (.clear, "A1", true))
     }
 
     @Test func undoNamesTheVersionTheEditWasCommittedAt() {
@@ -308,8 +307,10 @@ struct TUIKeyTests {
         harness.press(.character("="))
         harness.type("b")
         harness.press(.enter)
-        #expect(sends(harness.press(.character("u"))) == [.clear(cell: "A2")])
-        #expect(sends(harness.press(.character("u"))) == [.set(cell: "A1", value: "a")])
+        harness.receive(.ack(.init(op: harness.state.edits[0].op, cell: "A1", version: tv(20))))
+        harness.receive(.ack(.init(op: harness.state.edits[1].op, cell: "A2", version: tv(21))))
+        #expect(sends(harness.press(.character("u"))) == [.clear(cell: "A2", base: tv(21))])
+        #expect(sends(harness.press(.character("u"))) == [.set(cell: "A1", value: "a", base: tv(20))])
         #expect(harness.press(.character("u")).contains(.bell))
     }
 
@@ -428,7 +429,7 @@ struct TUIKeyTests {
         harness.press(.character("i"))
         let effects = harness.press(.character("y"))
         guard case .edit = harness.model.mode else { Issue.record("editor not open"); return }
-        #expect(effects.contains(.send(.presence(cursor: "A1", editing: "A1"))))
+        #expect(effects.contains(.presence(cursor: "A1", editing: "A1")))
     }
 
     // MARK: Panels, help, history
@@ -522,6 +523,43 @@ struct TUIKeyTests {
         #expect(harness.model.failure == nil)
     }
 
+    @Test func aFailoverLeavesANoticeWithTheBellThatClearsByItself() {
+        var harness = TUIHarness()
+        harness.press(.character("="))
+        harness.type("kept")
+        harness.press(.enter)
+        let other = "ws://127.0.0.1:18182/ws"
+        harness.status(.waiting(server: other, retryAt: 1_100, reason: "cannot reach ws://127.0.0.1:18181/ws: reset"))
+        #expect(harness.model.failure?.kind == .serverLost)
+        harness.status(.connecting(server: other))
+        harness.status(.connected(server: other))
+        let welcome = ServerMessage.welcome(.init(
+            session: "s-2", server: "t2", user: "alice", grid: "g", version: tv(10), cells: [:], contested: [:],
+            users: [], historyStart: nil, durable: tv(10)
+        ))
+        let effects = harness.receive(welcome)
+        #expect(effects.contains(.bell))
+        #expect(sends(effects) == [.set(cell: "A1", value: "kept", base: .zero)], "the pending edit is resent")
+        #expect(harness.model.failure?.kind == .failedOver)
+        #expect(harness.model.bannerLines.joined(separator: " ") == "✖ FAILED OVER: lost 127.0.0.1:18181; moved to t2 127.0.0.1:18182; 1 unsaved edit resent.")
+        _ = harness.model.tick(now: 1_000 + TUIModel.failoverNoticeMilliseconds - 1)
+        #expect(harness.model.failure?.kind == .failedOver, "it stays a few seconds")
+        _ = harness.model.tick(now: 1_000 + TUIModel.failoverNoticeMilliseconds)
+        #expect(harness.model.failure == nil)
+    }
+
+    @Test func aLostRedisIsNoFailover() {
+        var harness = TUIHarness()
+        harness.receive(.error(.init(code: .redisUnavailable, message: "the server lost Redis")))
+        harness.status(.waiting(server: TUIHarness.server, retryAt: 2_500, reason: "redis_unavailable: lost"))
+        harness.status(.connected(server: TUIHarness.server))
+        harness.receive(.welcome(.init(
+            session: "s-2", server: "t1", user: "alice", grid: "g", version: tv(10), cells: [:], contested: [:],
+            users: [], historyStart: nil, durable: tv(10)
+        )))
+        #expect(harness.model.failure == nil)
+    }
+
     @Test func connectionLostWithoutAnErrorIsServerLost() {
         var harness = TUIHarness()
         let reason = "cannot reach ws://127.0.0.1:18181/ws: NIOConnectionError(errors: [Connection refused (errno: 111)])"
@@ -542,11 +580,9 @@ struct TUIKeyTests {
 
     @Test func refusedLoginIsNamed() {
         var model = TUIModel(user: "bad name", grid: "g", servers: [TUIHarness.server])
-        var state = ClientState(clientID: "t")
         let refusal = ServerMessage.error(.init(code: .badName, message: "user names are 1–32 letters"))
-        state.receive(refusal)
-        #expect(model.apply(.message(refusal, raw: ""), state: state).contains(.bell))
-        _ = model.apply(.status(.stopped(reason: "bad_name: user names are 1–32 letters")), state: state)
+        #expect(model.apply(.message(refusal, raw: "")).contains(.bell))
+        _ = model.apply(.status(.stopped(reason: "bad_name: user names are 1–32 letters")))
         #expect(model.failure?.kind == .loginRefused)
         #expect(model.bannerLines.last == "  Not retrying. Press q to quit.")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GridTUIKit
+@testable import GridClientCore
 @testable import Shared
 
 @Suite("TUI rendering")

@@ -29,9 +29,9 @@ private let clientFixtures: [ClientMessage] = {
     var messages: [ClientMessage] = [
         .hello(.init(user: "ann", grid: "budget")),
         .hello(.init(protocol: 99, user: "bob", grid: "g-1", token: "s3cr\"et", client: "grid-tui/1.0")),
-        .set(.init(op: "c1-1", cell: "A1", value: nil, base: .zero)),
-        .clear(.init(op: "c1-2", cell: "XFD1048576", base: v1)),
-        .resolve(.init(op: "c1-3", cell: "B2", base: v2)),
+        .edit(.init(.set, op: "c1-1", cell: "A1", value: nil, base: .zero)),
+        .edit(.init(.clear, op: "c1-2", cell: "XFD1048576", base: v1)),
+        .edit(.init(.resolve, op: "c1-3", cell: "B2", base: v2)),
         .presence(.init(cursor: nil, editing: nil)),
         .presence(.init(cursor: "C3", editing: "C3")),
         .history(.init(limit: 10)),
@@ -41,7 +41,7 @@ private let clientFixtures: [ClientMessage] = {
         .ping(.init(t: Int64.max)),
     ]
     for (index, text) in trickyStrings.enumerated() {
-        messages.append(.set(.init(op: "op-\(index)", cell: "A\(index + 1)", value: text, base: v1)))
+        messages.append(.edit(.init(.set, op: "op-\(index)", cell: "A\(index + 1)", value: text, base: v1)))
         messages.append(.hello(.init(user: text, grid: text, token: text, client: text)))
         messages.append(.presence(.init(cursor: text, editing: text)))
         messages.append(.history(.init(id: text, limit: index)))
@@ -193,18 +193,17 @@ struct WireCodecTests {
     }
 
     @Test func clientTypeNamesMatchCases() {
-        let edit = ClientMessage.Edit(op: "o", cell: "A1", base: .zero)
         #expect(ClientMessage.hello(.init(user: "u", grid: "g")).typeName == "hello")
-        #expect(ClientMessage.set(edit).typeName == "set")
-        #expect(ClientMessage.clear(edit).typeName == "clear")
-        #expect(ClientMessage.resolve(edit).typeName == "resolve")
+        for kind in EditKind.allCases {
+            #expect(ClientMessage.edit(.init(kind, op: "o", cell: "A1", base: .zero)).typeName == kind.rawValue)
+        }
         #expect(ClientMessage.presence(.init(cursor: nil, editing: nil)).typeName == "presence")
         #expect(ClientMessage.history(.init(limit: 1)).typeName == "history")
         #expect(ClientMessage.ping(.init(t: 1)).typeName == "ping")
     }
 
     @Test func payloadFieldsSitBesideTypeAtTopLevel() throws {
-        let text = codec.encode(ClientMessage.set(.init(op: "c-1", cell: "A1", value: "x", base: v1)))
+        let text = codec.encode(ClientMessage.edit(.init(.set, op: "c-1", cell: "A1", value: "x", base: v1)))
         let object = try jsonObject(text)
         #expect(object["op"] as? String == "c-1")
         #expect(object["cell"] as? String == "A1")
@@ -240,7 +239,7 @@ struct WireCodecTests {
 
     @Test func decodesHandWrittenFrames() throws {
         #expect(try codec.decodeClientMessage(#"{"type":"set","op":"o1","cell":"A1","value":"v","base":"5"}"#)
-            == .set(.init(op: "o1", cell: "A1", value: "v", base: Version(milliseconds: 5, sequence: 0))))
+            == .edit(.init(.set, op: "o1", cell: "A1", value: "v", base: Version(milliseconds: 5, sequence: 0))))
         #expect(try codec.decodeClientMessage(#"{"type":"hello","protocol":1,"user":"u","grid":"g"}"#)
             == .hello(.init(protocol: 1, user: "u", grid: "g")))
         #expect(try codec.decodeServerMessage(#"{"type":"durable","version":"3-1"}"#)
@@ -253,7 +252,7 @@ struct WireCodecTests {
 
     @Test func acceptsNullForOptionalFields() throws {
         let message = try codec.decodeClientMessage(#"{"type":"set","op":"o","cell":"A1","value":null,"base":"0-0"}"#)
-        #expect(message == .set(.init(op: "o", cell: "A1", value: nil, base: .zero)))
+        #expect(message == .edit(.init(.set, op: "o", cell: "A1", value: nil, base: .zero)))
     }
 
     // MARK: Rejections
@@ -424,7 +423,7 @@ struct WireCodecTests {
     }
 
     @Test func editOpIsFoundInTheStartOfAnOverSizeEdit() {
-        let frame = codec.encode(ClientMessage.set(.init(op: "c1-9", cell: "A1", value: String(repeating: "v", count: 100_000), base: .zero)))
+        let frame = codec.encode(ClientMessage.edit(.init(.set, op: "c1-9", cell: "A1", value: String(repeating: "v", count: 100_000), base: .zero)))
         #expect(codec.editOp(inPrefix: Array(frame.utf8.prefix(MessageAssembler.prefixBytes))) == "c1-9")
         #expect(codec.editOp(inPrefix: Array(#"{"type":"history","op":"x","limit":"#.utf8)) == nil, "only edits have an op")
         #expect(codec.editOp(inPrefix: Array(#"{"value":"xxxxxxxxxxxx"#.utf8)) == nil, "the op is past the cut")

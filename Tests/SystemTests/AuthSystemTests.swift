@@ -37,7 +37,7 @@ struct AuthSystemTests {
         for (testCase, client) in zip(cases, clients) {
             let exited = try await SystemHarness.eventually(timeout: .seconds(30)) { !client.isRunning }
             #expect(exited, "\(testCase.name): the client keeps retrying a refused token")
-            #expect(client.exitCode == 1, "\(testCase.name)")
+            #expect(client.exitCode == 3, "\(testCase.name)")
             let errors = client.objects.filter { $0["type"] as? String == "error" }
             #expect(errors.count == 1, "\(testCase.name): one refusal, no retries: \(errors)")
             #expect(errors.first?["code"] as? String == testCase.code, "\(testCase.name): \(errors)")

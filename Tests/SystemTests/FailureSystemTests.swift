@@ -62,7 +62,7 @@ struct FailureSystemTests {
         let client = try HeadlessClient(user: "fay", grid: grid, servers: ["ws://127.0.0.1:\(port)/ws"], directory: directory)
         client.send("set A1 never\n")
         try await client.finish()
-        #expect(client.exitCode == 1)
+        #expect(client.exitCode == 3, "login failed: exit 3 (TUIExitCode.loginRefused)")
         #expect(client.stderr.contains("could not log in"), "\(client.stderr)")
         let mysql = try SystemHarness.mysqlClient()
         defer { Task { await mysql.shutdown() } }
@@ -103,7 +103,7 @@ struct FailureSystemTests {
 
         let refused = try HeadlessClient(user: "hal", grid: grid, servers: [server.url], directory: directory)
         try await refused.finish()
-        #expect(refused.exitCode == 1)
+        #expect(refused.exitCode == 3)
         #expect(FailureChecks.errorCodes(refused).contains("mysql_unavailable"), "\(refused.output.suffix(3))")
         #expect(refused.stderr.contains("MySQL is unreachable at mysql://"), "\(refused.stderr)")
 
@@ -124,6 +124,23 @@ struct FailureSystemTests {
         #expect(settled, "\(statuses)")
         #expect(server.spoolDepth == 0)
         await server.stop()
+    }
+
+    @Test func aScriptWhoseLastEditIsNeverAnsweredExitsWithTheUnansweredCode() async throws {
+        let directory = SystemHarness.temporaryDirectory("unanswered")
+        let grid = Self.grid("unanswered")
+        let server = try ServerProcess(id: "ua-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer { server.kill() }
+        try await server.waitUntilListening()
+        let client = try HeadlessClient(user: "una", grid: grid, servers: [server.url], directory: directory)
+        client.send("set A1 answered\nsync\necho ready\n")
+        try await client.waitFor("ready")
+        try await SystemHarness.services("kill", "redis")
+        defer { ServiceScripts.restore("redis") }
+        client.send("set A2 never answered\nquit\n")
+        try await client.finish()
+        #expect(client.exitCode == 4, "work that may be lost is not a success: \(client.stderr)")
+        #expect(client.stderr.contains("1 edits the server never answered"), "\(client.stderr)")
     }
 
     @Test func redisDownSessionsEndAsErrorInMySQLAndClientsResendAfterRecovery() async throws {
@@ -157,7 +174,7 @@ struct FailureSystemTests {
         #expect(marked, "every active session is marked error in MySQL: \(statuses)")
         let latecomer = try HeadlessClient(user: "kai", grid: grid, servers: [serverA.url], directory: directory)
         try await latecomer.finish()
-        #expect(latecomer.exitCode == 1 && FailureChecks.errorCodes(latecomer).contains("redis_unavailable"), "a connecting client is refused")
+        #expect(latecomer.exitCode == 3 && FailureChecks.errorCodes(latecomer).contains("redis_unavailable"), "a connecting client is refused")
         #expect(latecomer.stderr.contains("Redis is unreachable at redis://"), "\(latecomer.stderr)")
         let latecomerRows = try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["kai"]
         #expect(latecomerRows == ["error"], "its refused session is written to MySQL as error")
@@ -245,7 +262,7 @@ struct FailureSystemTests {
         let spooledBefore = server.spoolDepth
         let latecomer = try HeadlessClient(user: "mo", grid: grid, servers: [server.url], directory: directory)
         try await latecomer.finish()
-        #expect(latecomer.exitCode == 1 && FailureChecks.errorCodes(latecomer).contains("redis_unavailable"), "a connecting client errors out")
+        #expect(latecomer.exitCode == 3 && FailureChecks.errorCodes(latecomer).contains("redis_unavailable"), "a connecting client errors out")
         #expect(server.spoolDepth > spooledBefore, "its error is spooled too")
 
         try await SystemHarness.services("start", "redis")

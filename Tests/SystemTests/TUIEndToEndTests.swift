@@ -119,4 +119,35 @@ struct TUIEndToEndTests {
         let screen = try await setup.alice.capture()
         #expect(!screen.contains("SERVER LOST"), "the banner clears once connected: \(screen)")
     }
+
+    @Test func aQuickFailoverLeavesANoticeNamingBothServersAndTheResentEdit() async throws {
+        let setup = try await Setup.start("tui-quick-failover")
+        defer { setup.kill() }
+        // Frozen, server A takes alice's edit but never answers it; killed, it is gone at once,
+        // and alice moves to B within a fraction of a second.
+        setup.serverA.pause()
+        try await Self.goTo("E5", on: setup.alice)
+        try await setup.alice.send("=")
+        try await setup.alice.type("resent after failover")
+        try await setup.alice.send("Enter")
+        try await setup.alice.waitFor("save: 1 pending")
+        setup.serverA.kill()
+        let shown = try await SystemHarness.eventually(timeout: .seconds(2)) {
+            let screen = try await setup.alice.capture()
+            return screen.contains("SERVER LOST") || screen.contains("FAILED OVER")
+        }
+        #expect(shown, "the loss shows on screen within moments of the kill")
+        try await setup.alice.waitFor("FAILED OVER", timeout: .seconds(10))
+        try await setup.bob.waitFor("resent af", timeout: .seconds(10))
+        let portA = setup.serverA.url.split(separator: ":").last.map { $0.prefix { $0.isNumber } } ?? ""
+        let portB = setup.serverB.url.split(separator: ":").last.map { $0.prefix { $0.isNumber } } ?? ""
+        let done = try await setup.alice.capture()
+        #expect(done.contains("FAILED OVER: lost 127.0.0.1:\(portA); moved to \(setup.serverB.id) 127.0.0.1:\(portB)"), "\(done)")
+        #expect(done.contains("1 unsaved edit resent"), "\(done)")
+        // It stays long enough to read, then clears by itself.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await setup.alice.capture().contains("FAILED OVER"), "the notice stays for a few seconds")
+        let cleared = try await SystemHarness.eventually(timeout: .seconds(10)) { !(try await setup.alice.capture()).contains("FAILED OVER") }
+        #expect(cleared, "the notice clears by itself")
+    }
 }

@@ -144,12 +144,8 @@ struct GridSession {
 
     private mutating func handle(_ message: ClientMessage, login: Login) async -> Bool {
         switch message {
-        case .set(let edit):
-            return await submit(edit, kind: .set, login: login)
-        case .clear(let edit):
-            return await submit(edit, kind: .clear, login: login)
-        case .resolve(let edit):
-            return await submit(edit, kind: .resolve, login: login)
+        case .edit(let edit):
+            return await submit(edit, login: login)
         case .presence(let update):
             for cell in [update.cursor, update.editing].compactMap({ $0 }) where !inBounds(cell) {
                 send(ProtocolError(.badCell, badCellMessage(cell)))
@@ -185,11 +181,11 @@ struct GridSession {
         }
     }
 
-    private mutating func submit(_ edit: ClientMessage.Edit, kind: PendingEdit.Kind, login: Login) async -> Bool {
+    private mutating func submit(_ edit: ClientMessage.Edit, login: Login) async -> Bool {
         guard login.role.canWrite else {
             send(ProtocolError(
                 .readOnly,
-                "\(Self.name(of: kind)) of \(edit.cell.prefix(16)) refused: your token is read-only (role \(login.role.rawValue)); ask an admin for an editor token to make changes"
+                "\(edit.kind.rawValue) of \(edit.cell.prefix(16)) refused: your token is read-only (role \(login.role.rawValue)); ask an admin for an editor token to make changes"
             ), op: edit.op)
             return true
         }
@@ -201,7 +197,7 @@ struct GridSession {
             send(ProtocolError(.badField, "'op' must be 1 to 128 bytes"), op: nil)
             return true
         }
-        if kind == .set {
+        if edit.kind == .set {
             guard let value = edit.value else {
                 send(ProtocolError(.badField, "missing field 'value'; use clear to empty a cell"), op: edit.op)
                 return true
@@ -218,7 +214,7 @@ struct GridSession {
             return true
         }
         let submission = Sequencer.Submission(
-            grid: login.grid, op: edit.op, kind: kind, cell: cell.description, value: edit.value, base: edit.base,
+            grid: login.grid, op: edit.op, kind: edit.kind, cell: cell.description, value: edit.value, base: edit.base,
             user: login.user, session: login.session, server: services.configuration.serverID, at: WallClock.nowMilliseconds()
         )
         let connection: RedisEventLoopConnection
@@ -366,14 +362,6 @@ struct GridSession {
     /// What a session ended by a Redis failure is told, here and by the grid's hub.
     static func redisLostMessage(_ url: String, _ error: any Error) -> String {
         "Redis is unreachable at \(url) (\(describe(error))); your unsaved edits are kept and will be resent after reconnecting"
-    }
-
-    private static func name(of kind: PendingEdit.Kind) -> String {
-        switch kind {
-        case .set: "set"
-        case .clear: "clear"
-        case .resolve: "resolve"
-        }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -7,7 +7,7 @@ public struct Sequencer: Sendable {
     public struct Submission: Sendable {
         public var grid: String
         public var op: String
-        public var kind: PendingEdit.Kind
+        public var kind: EditKind
         public var cell: String
         public var value: String?
         public var base: Version
@@ -67,16 +67,10 @@ public struct Sequencer: Sendable {
 
     private static func scriptArguments(_ submission: Submission) -> (keys: [String], args: [String]) {
         let keys = RedisKeys(grid: submission.grid)
-        let kind: String
-        switch submission.kind {
-        case .set: kind = "set"
-        case .clear: kind = "clear"
-        case .resolve: kind = "resolve"
-        }
         return (
             [keys.log, keys.cells, keys.ops, keys.contested, keys.first, GridRebuilder.readyKey(submission.grid)],
             [
-                submission.op, kind, submission.cell, submission.value ?? "", submission.base.description,
+                submission.op, submission.kind.rawValue, submission.cell, submission.value ?? "", submission.base.description,
                 submission.user, submission.session, submission.server, String(submission.at),
             ]
         )

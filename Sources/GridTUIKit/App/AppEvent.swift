@@ -1,3 +1,4 @@
+import GridClientCore
 import Shared
 
 /// Everything the app loop reacts to, from every source, in one ordered stream.

@@ -1,9 +1,11 @@
 import Foundation
+import GridClientCore
 import Shared
 
-/// The app loop's state and steps: each event goes into the model, the model's effects are
-/// performed, and the screen is redrawn at most once per frame interval. Timers and history
-/// loads run as child tasks of the loop's task group and come back as events.
+/// The app loop's state and steps: each event goes into the model (which owns the client state),
+/// the model's effects are performed (frames go to the transport), and the screen is redrawn at
+/// most once per frame interval. Timers and history loads run as child tasks of the loop's task
+/// group and come back as events. Nothing comes back from the transport but what the server sent.
 struct AppSession {
     let client: GridClient
     let terminal: any Terminal
@@ -18,6 +20,7 @@ struct AppSession {
     private var dirty = false
     private var lastDraw = ContinuousClock.now
     private var frameScheduled = false
+    private var lastRetry = ContinuousClock.now
     private(set) var keyLatency = KeyLatencyLog()
 
     init(client: GridClient, terminal: any Terminal, sink: AsyncStream<AppEvent>.Continuation, model: TUIModel, framesPerSecond: Int, historyPageSize: Int) {
@@ -43,7 +46,7 @@ struct AppSession {
             effects += model.handle(key)
             dirty = true
         case .client(let update):
-            effects += model.apply(update, state: await client.state)
+            effects += model.apply(update)
             dirty = true
         case .historyLoaded(let page, let before, let after):
             effects += model.historyLoaded(page, before: before, after: after)
@@ -56,6 +59,10 @@ struct AppSession {
             running = false
             return
         case .tick:
+            if ContinuousClock.now - lastRetry >= client.configuration.rateLimitRetry {
+                lastRetry = .now
+                effects += model.retryRateLimited()
+            }
             dirty = dirty || model.showsCountdown || !effects.isEmpty
         case .frame:
             frameScheduled = false
@@ -63,7 +70,7 @@ struct AppSession {
             break
         case .presenceDue:
             if let presence = throttle.due(now: now) {
-                await client.updatePresence(cursor: presence.cursor, editing: presence.editing)
+                await client.send(.presence(presence))
             } else if throttle.held != nil {
                 // Woke a little early by the wall clock; the held update must still go.
                 later(.milliseconds(max(1, throttle.delay(now: now))), .presenceDue, group: &group)
@@ -74,12 +81,17 @@ struct AppSession {
     }
 
     private mutating func perform(_ effects: [TUIEffect], group: inout TaskGroup<Void>) async {
-        var edited = false
         for effect in effects where running {
             switch effect {
-            case .send(let outgoing):
-                edited = edited || outgoing.isEdit
-                await send(outgoing, group: &group)
+            case .send(let frames):
+                await client.send(frames)
+            case .presence(let cursor, let editing):
+                let now = WallClock.nowMilliseconds()
+                if let presence = throttle.offer(.init(cursor: cursor, editing: editing), now: now) {
+                    await client.send(.presence(presence))
+                } else {
+                    later(.milliseconds(throttle.delay(now: now)), .presenceDue, group: &group)
+                }
             case .loadHistory(let before, let after):
                 let client = self.client
                 let sink = self.sink
@@ -96,26 +108,6 @@ struct AppSession {
                 terminal.bell()
             case .quit:
                 running = false
-            }
-        }
-        // Own edits change the save state without any server message saying so.
-        if edited { model.sync(state: await client.state) }
-    }
-
-    private mutating func send(_ outgoing: TUIOutgoing, group: inout TaskGroup<Void>) async {
-        switch outgoing {
-        case .set(let cell, let value, let base):
-            model.recordSent(op: await client.set(cell, value, base: base), for: outgoing)
-        case .clear(let cell, let base):
-            model.recordSent(op: await client.clear(cell, base: base), for: outgoing)
-        case .resolve(let cell):
-            await client.resolve(cell)
-        case .presence(let cursor, let editing):
-            let now = WallClock.nowMilliseconds()
-            if let presence = throttle.offer(.init(cursor: cursor, editing: editing), now: now) {
-                await client.updatePresence(cursor: presence.cursor, editing: presence.editing)
-            } else {
-                later(.milliseconds(throttle.delay(now: now)), .presenceDue, group: &group)
             }
         }
     }

@@ -1,11 +1,10 @@
+import Shared
+
 /// Sends cursor moves at most once per interval: the first at once, later ones held back and
 /// sent, newest only, when the interval has passed. Holding a key down sends a few updates a
 /// second instead of one per row.
 struct PresenceThrottle {
-    struct Presence: Hashable {
-        var cursor: String?
-        var editing: String?
-    }
+    typealias Presence = ClientMessage.PresenceUpdate
 
     let intervalMilliseconds: Int64
     private var lastSent: Int64?

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import GridClientCore
 import Shared
 
 /// The full-screen client: owns a `GridClient`, forwards its updates and the keys into the
@@ -23,7 +24,7 @@ public struct TUIApp: Sendable {
     public func run(logger: Logger) async -> Int32 {
         if let codeset = UTF8Locale.activate() {
             FileHandle.standardError.write(Data((UTF8Locale.message(codeset: codeset) + "\n").utf8))
-            return 2
+            return TUIExitCode.usage.rawValue
         }
         let quitSignals = [SIGINT, SIGTERM, SIGHUP]
         SignalWatcher.ignore(quitSignals)
@@ -32,7 +33,7 @@ public struct TUIApp: Sendable {
             terminal = try NcursesTerminal()
         } catch {
             FileHandle.standardError.write(Data("grid-tui: \(error)\n".utf8))
-            return 1
+            return TUIExitCode.failed.rawValue
         }
         NcursesTerminal.restoreOnCrash()
         let code = await run(on: terminal, quitSignals: quitSignals, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import GridClientCore
 import Shared
 
 /// The JSON lines headless commands print.

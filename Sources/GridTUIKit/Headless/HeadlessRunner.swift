@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import GridClientCore
 import Shared
 
 /// Runs a headless script against the servers: one command per line, results on stdout, errors
@@ -24,21 +25,44 @@ public struct HeadlessRunner: Sendable {
         self.printEvents = printEvents
     }
 
-    /// Returns the process exit code.
+    /// Returns the process exit code (`TUIExitCode`).
     public func run(logger: Logger) async -> Int32 {
         let output = self.output
         let printEvents = self.printEvents
+        let (updates, sink) = AsyncStream.makeStream(of: GridClientUpdate.self)
         let client = GridClient(configuration: configuration, logger: logger) { update in
-            guard printEvents else { return }
-            switch update {
-            case .message(_, let raw): output.line(raw)
-            case .status(let status): output.line(Self.statusLine(status))
+            if printEvents {
+                switch update {
+                case .message(_, let raw): output.line(raw)
+                case .status(let status): output.line(Self.statusLine(status))
+                }
+            }
+            sink.yield(update)
+        }
+        let session = HeadlessSession(transport: client)
+        let retry = configuration.rateLimitRetry
+        let background = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                group.addTask {
+                    for await update in updates { await session.apply(update) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: retry)
+                        await session.retryRateLimited()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
             }
         }
-        let connection = Task { await client.run() }
-        defer { connection.cancel() }
+        defer {
+            sink.finish()
+            background.cancel()
+        }
         do {
-            try await waitForLogin(client)
+            try await waitForLogin(session)
             var lineNumber = 0
             for await line in try ScriptSource.lines(path: scriptPath) {
                 lineNumber += 1
@@ -46,14 +70,15 @@ public struct HeadlessRunner: Sendable {
                 do {
                     command = try ScriptCommand.parse(line[...])
                 } catch {
-                    throw Failure(message: "line \(lineNumber): \(error.message)", exitCode: 2)
+                    throw Failure(message: "line \(lineNumber): \(error.message)", exitCode: TUIExitCode.usage.rawValue)
                 }
                 guard let command else { continue }
                 if command == .quit { break }
-                try await execute(command, on: client)
+                try await execute(command, session: session, transport: client)
             }
-            await finish(client)
-            return 0
+            let code = await finish(session)
+            await client.stop()
+            return code.rawValue
         } catch let failure as Failure {
             output.error(failure.message)
             await client.stop()
@@ -61,82 +86,79 @@ public struct HeadlessRunner: Sendable {
         } catch {
             output.error("\(error)")
             await client.stop()
-            return 1
+            return TUIExitCode.failed.rawValue
         }
     }
 
-    private func waitForLogin(_ client: GridClient) async throws {
+    private func waitForLogin(_ session: HeadlessSession) async throws {
         let deadline = ContinuousClock.now + loginTimeout
-        while ContinuousClock.now < deadline {
-            if await client.state.loggedIn { return }
-            if case .stopped(let reason) = await client.status {
-                throw Failure(message: "login refused: \(reason ?? "stopped")", exitCode: 1)
-            }
-            try await Task.sleep(for: .milliseconds(5))
+        _ = await session.wait(until: deadline) { state, status in
+            if case .stopped = status { return true }
+            return state.loggedIn
         }
-        let status = await client.status
-        throw Failure(message: "could not log in within \(loginTimeout): \(Self.describe(status))", exitCode: 1)
+        if await session.state.loggedIn { return }
+        let status = await session.status
+        if case .stopped(let reason) = status {
+            throw Failure(message: "login refused: \(reason ?? "stopped")", exitCode: TUIExitCode.loginRefused.rawValue)
+        }
+        throw Failure(message: "could not log in within \(loginTimeout): \(Self.describe(status))", exitCode: TUIExitCode.loginRefused.rawValue)
     }
 
-    /// Waits (bounded) for the server to answer every edit made, then disconnects.
-    private func finish(_ client: GridClient) async {
-        let deadline = ContinuousClock.now + quitTimeout
-        while ContinuousClock.now < deadline, await client.state.saveState.pending > 0 {
-            try? await Task.sleep(for: .milliseconds(5))
+    /// Waits (bounded) for the server to answer every edit made. Edits never answered may be
+    /// lost, and the exit code says so.
+    private func finish(_ session: HeadlessSession) async -> TUIExitCode {
+        _ = await session.wait(until: ContinuousClock.now + quitTimeout) { state, _ in state.saveState.pending == 0 }
+        let pending = await session.state.saveState.pending
+        guard pending == 0 else {
+            output.error("quitting with \(pending) edits the server never answered (exit \(TUIExitCode.unanswered.rawValue): they may be lost)")
+            return .unanswered
         }
-        let pending = await client.state.saveState.pending
-        if pending > 0 { output.error("quitting with \(pending) edits the server never answered") }
-        await client.stop()
+        return .ok
     }
 
-    private func execute(_ command: ScriptCommand, on client: GridClient) async throws {
+    private func execute(_ command: ScriptCommand, session: HeadlessSession, transport: GridClient) async throws {
         switch command {
         case .set(let cell, let value):
-            await client.set(cell, value)
+            await session.edit(.set, cell: cell, value: value)
         case .clear(let cell):
-            await client.clear(cell)
+            await session.edit(.clear, cell: cell)
         case .resolve(let cell):
-            await client.resolve(cell)
+            await session.edit(.resolve, cell: cell)
         case .sleep(let milliseconds):
             try await Task.sleep(for: .milliseconds(milliseconds))
         case .wait(let cell, let value, let timeout):
-            let deadline = ContinuousClock.now + .milliseconds(timeout)
-            while await client.state.model.value(at: cell) != value {
-                guard ContinuousClock.now < deadline else {
-                    let seen = await client.state.model.value(at: cell)
-                    throw Failure(message: "wait \(cell) \(value): timed out after \(timeout) ms; \(cell) is \(Self.quoted(seen))", exitCode: 1)
-                }
-                try await Task.sleep(for: .milliseconds(2))
+            let seen = await session.wait(until: .now + .milliseconds(timeout)) { state, _ in state.model.value(at: cell) == value }
+            guard seen else {
+                let now = await session.state.model.value(at: cell)
+                throw Failure(message: "wait \(cell) \(value): timed out after \(timeout) ms; \(cell) is \(Self.quoted(now))", exitCode: TUIExitCode.failed.rawValue)
             }
         case .expect(let cell, let value):
-            let seen = await client.state.model.value(at: cell)
+            let seen = await session.state.model.value(at: cell)
             guard seen == value else {
-                throw Failure(message: "expect \(cell) \(value): \(cell) is \(Self.quoted(seen))", exitCode: 1)
+                throw Failure(message: "expect \(cell) \(value): \(cell) is \(Self.quoted(seen))", exitCode: TUIExitCode.failed.rawValue)
             }
         case .dump:
-            output.line(HeadlessReport.dump(await client.state))
+            output.line(HeadlessReport.dump(await session.state))
         case .users:
-            output.line(HeadlessReport.users(await client.state))
+            output.line(HeadlessReport.users(await session.state))
         case .history(let count):
             var after = Version.zero
             var remaining = count
             while remaining > 0 {
-                let page = try await client.history(after: after, limit: min(remaining, 1000))
+                let page = try await transport.history(after: after, limit: min(remaining, 1000))
                 for entry in page.entries { output.line(HeadlessReport.json(entry)) }
                 remaining -= page.entries.count
                 guard page.more, let last = page.entries.last else { break }
                 after = last.id
             }
         case .sync(let timeout):
-            try await sync(client, timeout: .milliseconds(timeout))
+            try await sync(session, transport: transport, timeout: .milliseconds(timeout))
         case .settle(let timeout):
-            let deadline = ContinuousClock.now + .milliseconds(timeout)
-            while await !client.state.saveState.isDurable {
-                guard ContinuousClock.now < deadline else {
-                    let save = await client.state.saveState
-                    throw Failure(message: "settle: timed out after \(timeout) ms; \(save.pending) edits unanswered, \(save.acked) not yet in MySQL", exitCode: 1)
-                }
-                try await Task.sleep(for: .milliseconds(5))
+            let durable = await session.wait(until: .now + .milliseconds(timeout)) { state, _ in state.saveState.isDurable }
+            guard durable else {
+                let save = await session.state.saveState
+                let code: TUIExitCode = save.pending > 0 ? .unanswered : .notDurable
+                throw Failure(message: "settle: timed out after \(timeout) ms; \(save.pending) edits unanswered, \(save.acked) not yet in MySQL", exitCode: code.rawValue)
             }
         case .echo(let text):
             output.line(text)
@@ -146,26 +168,25 @@ public struct HeadlessRunner: Sendable {
     }
 
     /// Waits until logged in, every own edit is answered, and the model has caught up with the
-    /// newest log entry as of now. Survives reconnects: it retries until the deadline.
-    private func sync(_ client: GridClient, timeout: Duration) async throws {
+    /// newest log entry as of now. Survives reconnects: it tries again until the deadline.
+    private func sync(_ session: HeadlessSession, transport: GridClient, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var lastError = "timed out"
         while ContinuousClock.now < deadline {
-            if await client.state.loggedIn, await client.state.saveState.pending == 0 {
-                do {
-                    let newest = try await client.history(limit: 1).entries.last?.id ?? .zero
-                    while ContinuousClock.now < deadline, await client.state.loggedIn {
-                        if await client.state.model.version >= newest { return }
-                        try await Task.sleep(for: .milliseconds(2))
-                    }
-                } catch let error as ProtocolError {
-                    lastError = error.description
-                }
+            let ready = await session.wait(until: deadline) { state, _ in state.loggedIn && state.saveState.pending == 0 }
+            guard ready else { break }
+            do {
+                let newest = try await transport.history(limit: 1).entries.last?.id ?? .zero
+                let caughtUp = await session.wait(until: deadline) { state, _ in !state.loggedIn || state.model.version >= newest }
+                if caughtUp, await session.state.loggedIn { return }
+            } catch let error as ProtocolError {
+                lastError = error.description
+                // Lost or refused while asking: give the connection a moment before asking again.
+                try? await Task.sleep(for: .milliseconds(50))
             }
-            try await Task.sleep(for: .milliseconds(5))
         }
-        let save = await client.state.saveState
-        throw Failure(message: "sync: not in step after \(timeout) (\(lastError); \(save.pending) edits unanswered)", exitCode: 1)
+        let save = await session.state.saveState
+        throw Failure(message: "sync: not in step after \(timeout) (\(lastError); \(save.pending) edits unanswered)", exitCode: TUIExitCode.failed.rawValue)
     }
 
     static func quoted(_ value: String?) -> String {

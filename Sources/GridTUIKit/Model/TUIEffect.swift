@@ -3,7 +3,10 @@ import Shared
 /// What the model wants done after a key or a client update; the app loop performs it. The
 /// model itself does no I/O.
 public enum TUIEffect: Hashable, Sendable {
-    case send(TUIOutgoing)
+    /// Frames to hand to the transport now: edits made, edits released or resent.
+    case send([ClientMessage])
+    /// This user's cursor and editing cell changed; the app throttles presence updates.
+    case presence(cursor: String?, editing: String?)
     /// Load one page of history: with `before`, the newest entries before it (nil: the newest of
     /// all); with `after`, the oldest entries after it (filling a gap left by a reconnect).
     case loadHistory(before: Version?, after: Version? = nil)

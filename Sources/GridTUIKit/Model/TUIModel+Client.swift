@@ -1,28 +1,32 @@
+import GridClientCore
 import Shared
 
 /// Updates from the client core: the connection's status and every server message.
 extension TUIModel {
-    /// Takes one update and the client core's state right after it.
-    public mutating func apply(_ update: GridClientUpdate, state newState: ClientState) -> [TUIEffect] {
+    /// Takes one update from the transport: the client state takes it first, then the screen.
+    public mutating func apply(_ update: GridClientUpdate) -> [TUIEffect] {
         let previous = state
-        state = newState
         var effects: [TUIEffect] = []
         switch update {
         case .status(let newStatus):
+            state.connectionChanged(newStatus)
             effects += statusChanged(newStatus)
         case .message(let message, _):
-            effects += received(message, previous: previous)
+            let frames = state.receive(message)
+            effects += received(message, previous: previous, resent: frames.count)
+            if !frames.isEmpty { effects.append(.send(frames)) }
         }
         return finish(effects)
     }
 
-    /// Takes the client core's state after this model's own edits were made, which no server
-    /// message reports, so that the save state counts them at once.
-    public mutating func sync(state newState: ClientState) {
-        state = newState
+    /// Edits refused as `rate_limited` go again; the app calls this once the retry interval passed.
+    public mutating func retryRateLimited() -> [TUIEffect] {
+        let frames = state.takeRateLimitedRetries()
+        return frames.isEmpty ? [] : [.send(frames)]
     }
 
     private mutating func statusChanged(_ newStatus: ConnectionStatus) -> [TUIEffect] {
+        let previousStatus = status
         status = newStatus
         switch newStatus {
         case .connecting:
@@ -32,7 +36,11 @@ extension TUIModel {
             if failure?.isConnectionFailure == true { failure = nil }
             return []
         case .waiting(_, _, let reason):
-            return announce(fatalError.map { Self.failure(for: $0, unsaved: unsavedEdits) } ?? Failure(.serverLost, "Lost the connection to the server: \(Self.plain(reason))."))
+            let lost = fatalError.map { Self.failure(for: $0, unsaved: unsavedEdits) } ?? Failure(.serverLost, "Lost the connection to the server: \(Self.plain(reason)).")
+            // Only a lost server is a failover; Redis or MySQL down keeps its own banner.
+            if lost.kind == .serverLost, case .connected(let server) = previousStatus { lostServer = server }
+            if lost.kind != .serverLost { lostServer = nil }
+            return announce(lost)
         case .stopped(let reason):
             guard let reason else { return [] }
             if failure?.kind == .loginRefused { return [] }
@@ -40,17 +48,18 @@ extension TUIModel {
         }
     }
 
-    private mutating func received(_ message: ServerMessage, previous: ClientState) -> [TUIEffect] {
+    private mutating func received(_ message: ServerMessage, previous: ClientState, resent: Int) -> [TUIEffect] {
         switch message {
         case .welcome:
             // The server knows nothing of this session's presence yet; send it again.
             sentPresence = nil
+            var effects = failedOver(resent: resent)
             if let newest = history.entries.last {
                 // Events between the lost connection and this snapshot never arrived live.
                 history.loadingNewer = true
-                return [.loadHistory(before: nil, after: newest.id)]
+                effects.append(.loadHistory(before: nil, after: newest.id))
             }
-            return []
+            return effects
         case .event(let event):
             history.append(event)
             return []
@@ -83,6 +92,18 @@ extension TUIModel {
         case .presence, .durable, .history, .pong, .health:
             return []
         }
+    }
+
+    /// A quick failover is over before the red banner can be read, so a notice names the lost
+    /// server, the new one and the edits resent, and stays for `failoverNoticeMilliseconds`.
+    private mutating func failedOver(resent: Int) -> [TUIEffect] {
+        guard let lost = lostServer, failure == nil || failure?.isConnectionFailure == true else { return [] }
+        lostServer = nil
+        let current = status.server ?? lost
+        let edits = "\(resent) unsaved edit\(resent == 1 ? "" : "s") resent"
+        let moved = current == lost ? "reconnected to it" : "moved to \(state.server.map { "\($0) " } ?? "")\(StatusBarRenderer.hostPort(current))"
+        failure = Failure(.failedOver, "lost \(StatusBarRenderer.hostPort(lost)); \(moved); \(edits).", until: now + Self.failoverNoticeMilliseconds)
+        return [.bell]
     }
 
     /// Shows a failure; the bell rings when it is new, not on every retry of the same one.

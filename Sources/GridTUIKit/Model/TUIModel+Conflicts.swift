@@ -22,7 +22,7 @@ extension TUIModel {
     mutating func keepTheirs() -> [TUIEffect] {
         guard let conflict = takeConflict() else { return [] }
         notice = Notice("Kept theirs in \(conflict.cell)")
-        return [.send(.resolve(cell: conflict.cell))]
+        return makeEdit(.resolve, cell: conflict.cell)
     }
 
     mutating func writeMineAgain() -> [TUIEffect] {
@@ -32,10 +32,10 @@ extension TUIModel {
         undo.append(UndoEntry(cell: conflict.cell, previous: current))
         guard let mine = conflict.yours else {
             notice = Notice("Cleared \(conflict.cell) again")
-            return [.send(.clear(cell: conflict.cell, base: base))]
+            return makeEdit(.clear, cell: conflict.cell, base: base)
         }
         notice = Notice("Wrote yours to \(conflict.cell) again")
-        return [.send(.set(cell: conflict.cell, value: mine, base: base))]
+        return makeEdit(.set, cell: conflict.cell, value: mine, base: base)
     }
 
     mutating func editMine() -> [TUIEffect] {

@@ -76,18 +76,18 @@ extension TUIModel {
         if text.isEmpty {
             guard current != nil || session.rewrite else { return [] }
             remember(cell: session.cell, previous: current)
-            return [.send(.clear(cell: session.cell, base: session.base))]
+            return makeEdit(.clear, cell: session.cell, base: session.base)
         }
         guard text != current || session.rewrite else { return [] }
         remember(cell: session.cell, previous: current)
-        return [.send(.set(cell: session.cell, value: text, base: session.base))]
+        return makeEdit(.set, cell: session.cell, value: text, base: session.base)
     }
 
     mutating func clearCell() -> [TUIEffect] {
         let cell = cursor.description
         guard let current = state.model.value(at: cell) else { return [] }
         remember(cell: cell, previous: current)
-        return [.send(.clear(cell: cell))]
+        return makeEdit(.clear, cell: cell)
     }
 
     private mutating func remember(cell: String, previous: String?) {
@@ -104,19 +104,22 @@ extension TUIModel {
         if let address = CellAddress(entry.cell) { moveCursor(to: address) }
         if let previous = entry.previous {
             notice = Notice("Undo: \(entry.cell) set back to \"\(previous)\"")
-            return [.send(.set(cell: entry.cell, value: previous, base: entry.version))]
+            return makeEdit(.set, cell: entry.cell, value: previous, base: entry.version)
         }
         notice = Notice("Undo: \(entry.cell) cleared again")
-        return [.send(.clear(cell: entry.cell, base: entry.version))]
+        return makeEdit(.clear, cell: entry.cell, base: entry.version)
     }
 
-    /// The app reports the op id the client core gave an edit just sent, so that its ack can
-    /// tell undo which version the edit got.
-    public mutating func recordSent(op: String, for outgoing: TUIOutgoing) {
-        guard let cell = outgoing.writtenCell,
-            let index = undo.lastIndex(where: { $0.op == nil && $0.cell == cell })
-        else { return }
-        undo[index].op = op
+    /// Makes an edit in the client state and asks for its frame to be sent (none while it waits
+    /// behind an unanswered edit of the same cell). `base` nil: the version this user sees. The
+    /// undo entry remembered for the cell learns the op id, so that its ack can tell undo which
+    /// version the edit got.
+    mutating func makeEdit(_ kind: EditKind, cell: String, value: String? = nil, base: Version? = nil) -> [TUIEffect] {
+        let made = state.makeEdit(kind, cell: cell, value: value, base: base)
+        if kind != .resolve, let index = undo.lastIndex(where: { $0.op == nil && $0.cell == cell }) {
+            undo[index].op = made.op
+        }
+        return made.frame.map { [.send([$0])] } ?? []
     }
 
     /// Goes to the next cell after the cursor (row by row, wrapping) whose value contains the

@@ -1,3 +1,4 @@
+import GridClientCore
 import Shared
 
 /// Everything the full-screen client shows, as a pure value. Keys (`handle`) and client updates
@@ -12,7 +13,7 @@ public struct TUIModel: Sendable {
     public internal(set) var size: TerminalSize
     /// Wall-clock time (epoch ms), advanced by the app; countdowns and retries use it.
     public internal(set) var now: Int64
-    /// The client core's state, as of the last update.
+    /// The client core's state. The model owns it: server messages and own edits change it here.
     public internal(set) var state: ClientState
     public internal(set) var status: ConnectionStatus
 
@@ -40,12 +41,17 @@ public struct TUIModel: Sendable {
     /// A session-ending error received during the current connection attempt, which names the
     /// failure once the connection drops.
     var fatalError: ServerMessage.ErrorFrame?
+    /// The server the connection was lost from, until the next welcome names the failover.
+    var lostServer: String?
+
+    /// How long the failover notice stays on screen.
+    public static let failoverNoticeMilliseconds: Int64 = 6_000
 
     public static let undoDepth = 100
 
     public init(
         user: String, grid: String, servers: [String], options: TUIOptions = TUIOptions(),
-        size: TerminalSize = TerminalSize(rows: 24, columns: 80), now: Int64 = 0
+        size: TerminalSize = TerminalSize(rows: 24, columns: 80), now: Int64 = 0, clientID: String = ClientState.randomClientID()
     ) {
         self.user = user
         self.grid = grid
@@ -53,7 +59,7 @@ public struct TUIModel: Sendable {
         self.options = options
         self.size = size
         self.now = now
-        self.state = ClientState(clientID: "tui")
+        self.state = ClientState(clientID: clientID)
         self.status = .connecting(server: servers.first ?? "")
     }
 
@@ -102,6 +108,7 @@ public struct TUIModel: Sendable {
     /// The clock moved; returns effects that were waiting for time to pass.
     public mutating func tick(now: Int64) -> [TUIEffect] {
         self.now = now
+        if let until = failure?.until, until <= now { failure = nil }
         return finish([])
     }
 
@@ -121,6 +128,6 @@ public struct TUIModel: Sendable {
         let wanted = ClientMessage.PresenceUpdate(cursor: cursor.description, editing: mode.editingCell)
         guard wanted != sentPresence else { return nil }
         sentPresence = wanted
-        return .send(.presence(cursor: wanted.cursor, editing: wanted.editing))
+        return .presence(cursor: wanted.cursor, editing: wanted.editing)
     }
 }

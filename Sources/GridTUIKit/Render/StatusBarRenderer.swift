@@ -1,3 +1,4 @@
+import GridClientCore
 import Shared
 
 /// The top line: who and which grid, the server and the connection's state, the round trip,

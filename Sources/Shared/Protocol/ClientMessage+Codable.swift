@@ -5,9 +5,7 @@ extension ClientMessage: Codable {
         let type = try decoder.container(keyedBy: TypeKey.self).decode(String.self, forKey: .type)
         switch type {
         case "hello": self = .hello(try Hello(from: decoder))
-        case "set": self = .set(try Edit(from: decoder))
-        case "clear": self = .clear(try Edit(from: decoder))
-        case "resolve": self = .resolve(try Edit(from: decoder))
+        case let name where EditKind(rawValue: name) != nil: self = .edit(try Edit(EditKind(rawValue: name)!, from: decoder))
         case "presence": self = .presence(try PresenceUpdate(from: decoder))
         case "history": self = .history(try HistoryRequest(from: decoder))
         case "ping": self = .ping(try Ping(from: decoder))
@@ -20,7 +18,7 @@ extension ClientMessage: Codable {
         try container.encode(typeName, forKey: .type)
         switch self {
         case .hello(let payload): try payload.encode(to: encoder)
-        case .set(let payload), .clear(let payload), .resolve(let payload): try payload.encode(to: encoder)
+        case .edit(let payload): try payload.encode(to: encoder)
         case .presence(let payload): try payload.encode(to: encoder)
         case .history(let payload): try payload.encode(to: encoder)
         case .ping(let payload): try payload.encode(to: encoder)
@@ -61,6 +59,28 @@ extension ServerMessage: Codable {
         case .pong(let payload): try payload.encode(to: encoder)
         case .health(let payload): try payload.encode(to: encoder)
         }
+    }
+}
+
+extension ClientMessage.Edit {
+    private enum Member: String, CodingKey { case op, cell, value, base, resend }
+
+    init(_ kind: EditKind, from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Member.self)
+        self.init(
+            kind, op: try container.decode(String.self, forKey: .op), cell: try container.decode(String.self, forKey: .cell),
+            value: try container.decodeIfPresent(String.self, forKey: .value), base: try container.decode(Version.self, forKey: .base),
+            resend: try container.decodeIfPresent(Bool.self, forKey: .resend)
+        )
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Member.self)
+        try container.encode(op, forKey: .op)
+        try container.encode(cell, forKey: .cell)
+        try container.encodeIfPresent(value, forKey: .value)
+        try container.encode(base, forKey: .base)
+        try container.encodeIfPresent(resend, forKey: .resend)
     }
 }
 

@@ -2,9 +2,8 @@
 /// whose other members are the payload's fields (see docs/PROTOCOL.md).
 public enum ClientMessage: Hashable, Sendable {
     case hello(Hello)
-    case set(Edit)
-    case clear(Edit)
-    case resolve(Edit)
+    /// `set`, `clear` or `resolve`: the frame's `type` is the edit's kind.
+    case edit(Edit)
     case presence(PresenceUpdate)
     case history(HistoryRequest)
     case ping(Ping)
@@ -29,16 +28,23 @@ public enum ClientMessage: Hashable, Sendable {
     }
 
     /// A cell write. `base` is the version of the cell its author last saw (`0-0` if never written).
-    public struct Edit: Hashable, Sendable, Codable {
+    /// The kind travels as the frame's `type`, so it is not one of the payload's members.
+    public struct Edit: Hashable, Sendable {
+        public var kind: EditKind
         public var op: String
         public var cell: String
         public var value: String?
         public var base: Version
-        public init(op: String, cell: String, value: String? = nil, base: Version) {
+        /// Set on frames a client sends again after a reconnect (docs/PROTOCOL.md §6): only those
+        /// may name an op that Redis no longer remembers.
+        public var resend: Bool?
+        public init(_ kind: EditKind, op: String, cell: String, value: String? = nil, base: Version, resend: Bool? = nil) {
+            self.kind = kind
             self.op = op
             self.cell = cell
             self.value = value
             self.base = base
+            self.resend = resend
         }
     }
 
@@ -74,9 +80,7 @@ public enum ClientMessage: Hashable, Sendable {
     public var typeName: String {
         switch self {
         case .hello: "hello"
-        case .set: "set"
-        case .clear: "clear"
-        case .resolve: "resolve"
+        case .edit(let edit): edit.kind.rawValue
         case .presence: "presence"
         case .history: "history"
         case .ping: "ping"

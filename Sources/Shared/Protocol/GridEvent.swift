@@ -12,10 +12,10 @@ public struct GridEvent: Hashable, Sendable, Codable {
         }
         public var description: String { rawValue }
 
-        public static let set: Kind = "set"
-        public static let clear: Kind = "clear"
+        public static let set = EditKind.set.eventKind
+        public static let clear = EditKind.clear.eventKind
         public static let conflict: Kind = "conflict"
-        public static let resolve: Kind = "resolve"
+        public static let resolve = EditKind.resolve.eventKind
         public static let sessionOpen: Kind = "session.open"
         public static let sessionClose: Kind = "session.close"
         public static let sessionError: Kind = "session.error"

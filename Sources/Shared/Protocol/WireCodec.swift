@@ -45,7 +45,7 @@ public struct WireCodec: Sendable {
     /// can name the edit and the client can drop it; nil if the start does not show one.
     public func editOp(inPrefix prefix: some Collection<UInt8>) -> String? {
         let strings = StrictJSONScanner().scanPrefix(prefix).topLevelStrings
-        guard let type = strings["type"], ["set", "clear", "resolve"].contains(type), let op = strings["op"],
+        guard let type = strings["type"], EditKind(rawValue: type) != nil, let op = strings["op"],
               (1...128).contains(op.utf8.count)
         else { return nil }
         return op

@@ -1,10 +1,10 @@
+import Shared
+
 /// An edit this client sent that the server has not answered yet (or that is acked but not yet
 /// durable). It is resent with the same op id after a reconnect, so the server can drop repeats.
 public struct PendingEdit: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable { case set, clear, resolve }
-
     public let op: String
-    public let kind: Kind
+    public let kind: EditKind
     public let cell: String
     public let value: String?
     public internal(set) var base: Version
@@ -15,7 +15,7 @@ public struct PendingEdit: Hashable, Sendable {
     /// each other.
     public internal(set) var isQueued = false
 
-    public init(op: String, kind: Kind, cell: String, value: String?, base: Version) {
+    public init(op: String, kind: EditKind, cell: String, value: String?, base: Version) {
         self.op = op
         self.kind = kind
         self.cell = cell
@@ -23,12 +23,11 @@ public struct PendingEdit: Hashable, Sendable {
         self.base = base
     }
 
-    public var message: ClientMessage {
-        let edit = ClientMessage.Edit(op: op, cell: cell, value: value, base: base)
-        switch kind {
-        case .set: return .set(edit)
-        case .clear: return .clear(edit)
-        case .resolve: return .resolve(edit)
-        }
+    public var message: ClientMessage { message(resend: false) }
+
+    /// The frame; a resend after a reconnect says so, which lets the server look up an op that
+    /// Redis has already forgotten (docs/PROTOCOL.md §6).
+    public func message(resend: Bool) -> ClientMessage {
+        .edit(ClientMessage.Edit(kind, op: op, cell: cell, value: value, base: base, resend: resend ? true : nil))
     }
 }

@@ -1,6 +1,10 @@
+import Foundation
+import Shared
+
 /// The client core's state as a pure value: the grid, who is online, this client's own edits
-/// from send to durable, and what the server last reported. The connection feeds it server
-/// messages; the TUI and headless mode read it and ask it to make edits. No I/O happens here.
+/// from send to durable, and what the server last reported. Its one owner (the TUI's app loop,
+/// the headless runner) feeds it the transport's messages and status changes, makes edits
+/// through it, and sends the frames it returns. No I/O happens here.
 public struct ClientState: Sendable {
     public private(set) var model = GridModel()
     public private(set) var users: [String: UserPresence] = [:]
@@ -20,11 +24,19 @@ public struct ClientState: Sendable {
     /// Round-trip time of the last ping, in milliseconds.
     public private(set) var roundTripMilliseconds: Int64?
 
+    /// Edits the server refused for now (`rate_limited`), sent again by `takeRateLimitedRetries`.
+    public private(set) var rateLimited: [String] = []
+
     private let clientID: String
     private var nextOp = 1
 
     public init(clientID: String) {
         self.clientID = clientID
+    }
+
+    /// A client id for op ids, unique enough that two clients never share one.
+    public static func randomClientID() -> String {
+        String(UUID().uuidString.prefix(8)).lowercased()
     }
 
     public var saveState: SaveState {
@@ -35,7 +47,7 @@ public struct ClientState: Sendable {
     /// to send, or nil when the edit waits behind an unanswered edit of the same cell.
     /// `base` overrides the version the edit names: an undo names the version its own earlier
     /// write got, so that a write someone made since makes it a conflict instead of erasing it.
-    public mutating func makeEdit(_ kind: PendingEdit.Kind, cell: String, value: String? = nil, base: Version? = nil) -> (op: String, frame: ClientMessage?) {
+    public mutating func makeEdit(_ kind: EditKind, cell: String, value: String? = nil, base: Version? = nil) -> (op: String, frame: ClientMessage?) {
         let op = "\(clientID)-\(nextOp)"
         nextOp += 1
         var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: base ?? currentBase(of: cell))
@@ -47,14 +59,27 @@ public struct ClientState: Sendable {
     /// The frames to send after a (re)login: every sent edit not yet durable. Redis may have lost
     /// even acked ones; the server answers the ones it still has with their first outcome.
     public func resendFrames() -> [ClientMessage] {
-        edits.filter { !$0.isQueued }.map(\.message)
+        edits.filter { !$0.isQueued }.map { $0.message(resend: true) }
     }
 
-    public mutating func loggedOut() {
+    /// The transport's status changed: anything but connected means logged out until the next
+    /// welcome.
+    public mutating func connectionChanged(_ status: ConnectionStatus) {
+        if case .connected = status { return }
         loggedIn = false
     }
 
-    /// Applies one server message; returns frames that must now be sent (queued edits released).
+    /// The frames of the edits refused as `rate_limited` that are still unanswered, to send now;
+    /// the owner calls this once the retry interval has passed.
+    public mutating func takeRateLimitedRetries() -> [ClientMessage] {
+        guard loggedIn else { return [] }
+        let ops = rateLimited
+        rateLimited = []
+        return ops.compactMap(retryFrame(op:))
+    }
+
+    /// Applies one server message; returns the frames that must now be sent: queued edits
+    /// released, and after a welcome every edit not yet durable.
     @discardableResult
     public mutating func receive(_ message: ServerMessage) -> [ClientMessage] {
         var release: [ClientMessage] = []
@@ -67,6 +92,9 @@ public struct ClientState: Sendable {
             historyStart = welcome.historyStart
             loggedIn = true
             markDurable(welcome.durable)
+            // The resend covers edits refused for now on the last connection.
+            rateLimited = []
+            release = resendFrames()
         case .event(let event):
             model.apply(event)
             if historyStart == nil { historyStart = event.id }
@@ -94,8 +122,11 @@ public struct ClientState: Sendable {
             markDurable(durable.version)
         case .error(let error):
             errors.append(error)
-            // Refused for now, not for good: the edit stays pending and is sent again (`retryFrame`).
-            if error.code == .rateLimited { break }
+            // Refused for now, not for good: the edit stays pending and is sent again.
+            if error.code == .rateLimited {
+                if let op = error.op { rateLimited.append(op) }
+                break
+            }
             if let op = error.op, let failed = removeEdit(op: op) {
                 release += releaseNext(of: failed.cell, base: failed.base)
             }

@@ -1,35 +1,38 @@
 import Foundation
+import Shared
 import Logging
 import NIOCore
 import NIOSSL
 import WSClient
 
-/// The client core's connection: logs in to one of the configured servers, feeds every server
-/// message into `ClientState` in order, and after any failure moves to the next server with
-/// backoff, logs in again and resends the edits the server has not acknowledged (by op id, so
-/// the server drops repeats). Used by the TUI and by headless scripted clients alike.
+/// The client core's transport: logs in to one of the configured servers, turns frames into
+/// messages and passes each on, in order, with every change of connection status. After any
+/// failure it moves to the next server with backoff and logs in again. It keeps no grid state:
+/// whoever drives it owns a `ClientState`, feeds it the messages, and gives back the frames to
+/// send (resends after a welcome included). Used by the TUI and by headless scripted clients.
 public actor GridClient {
     public typealias Observer = @Sendable (GridClientUpdate) -> Void
 
-    public let configuration: GridClientConfiguration
-    public private(set) var state: ClientState
+    public nonisolated let configuration: GridClientConfiguration
     public private(set) var status: ConnectionStatus
     private let logger: Logger
     private let observer: Observer
     private let codec = WireCodec()
     private var outbox: AsyncStream<String>.Continuation?
+    /// A welcome arrived on the current connection: frames may go out.
+    private var loggedIn = false
+    /// A session-ending error received on the current connection, which explains its end.
+    private var fatalError: ServerMessage.ErrorFrame?
     private var stopped = false
     private var historyWaiters: [String: CheckedContinuation<ServerMessage.HistoryPage, any Error>] = [:]
     private var nextRequest = 1
-    /// Edits the server refused as `rate_limited`, sent again after `rateLimitRetry`.
-    private var rateLimited: [String] = []
 
-    public init(configuration: GridClientConfiguration, logger: Logger, observer: @escaping Observer = { _ in }) {
+    /// `observer` gets every update in order, on this actor; it must not block.
+    public init(configuration: GridClientConfiguration, logger: Logger, observer: @escaping Observer) {
         precondition(!configuration.servers.isEmpty, "at least one server URL is required")
         self.configuration = configuration
         self.logger = logger
         self.observer = observer
-        self.state = ClientState(clientID: String(UUID().uuidString.prefix(8)).lowercased())
         self.status = .connecting(server: configuration.servers[0])
     }
 
@@ -40,8 +43,7 @@ public actor GridClient {
         while !stopped && !Task.isCancelled {
             let server = configuration.servers[index % configuration.servers.count]
             setStatus(.connecting(server: server))
-            // Only errors received on this attempt explain how it ended; older ones are stale.
-            let errorsBefore = state.errors.count
+            fatalError = nil
             var reason = "connection to \(server) closed"
             do {
                 let close = try await WebSocketClient.connect(
@@ -51,17 +53,16 @@ public actor GridClient {
                 }
                 if let close { reason = "\(server) closed the connection (\(close.closeCode))" }
             } catch {
-                reason = "cannot reach \(server): \(Self.explain(error, server: server, loggedIn: state.loggedIn))"
+                reason = "cannot reach \(server): \(Self.explain(error, server: server, loggedIn: loggedIn))"
             }
-            let wasLoggedIn = state.loggedIn
-            state.loggedOut()
+            let wasLoggedIn = loggedIn
+            loggedIn = false
             failHistoryWaiters()
-            let fatal = state.errors.count > errorsBefore ? state.errors.last.flatMap { $0.fatal ? $0 : nil } : nil
-            if let fatal, Self.isPermanent(fatal.code) {
+            if let fatal = fatalError, Self.isPermanent(fatal.code) {
                 setStatus(.stopped(reason: "\(fatal.code): \(fatal.message)"))
                 return
             }
-            if let fatal { reason = "\(fatal.code): \(fatal.message)" }
+            if let fatal = fatalError { reason = "\(fatal.code): \(fatal.message)" }
             if stopped { break }
             if wasLoggedIn { backoff = configuration.initialBackoff }
             index += 1
@@ -80,46 +81,20 @@ public actor GridClient {
         outbox?.finish()
     }
 
-    @discardableResult
-    public func set(_ cell: String, _ value: String) -> String {
-        send(state.makeEdit(.set, cell: cell, value: value))
+    /// Sends frames in order once logged in. Before the welcome (or while offline) edits are
+    /// dropped here: their owner sends them again from its `ClientState` after the welcome.
+    public func send(_ messages: [ClientMessage]) {
+        guard loggedIn, let outbox else { return }
+        for message in messages { outbox.yield(codec.encode(message)) }
     }
 
-    /// Like `set(_:_:)`, naming `base` (nil: the version this client sees) as the version written over.
-    @discardableResult
-    public func set(_ cell: String, _ value: String, base: Version?) -> String {
-        send(state.makeEdit(.set, cell: cell, value: value, base: base))
-    }
-
-    @discardableResult
-    public func clear(_ cell: String) -> String {
-        send(state.makeEdit(.clear, cell: cell))
-    }
-
-    /// Like `clear(_:)`, naming `base` (nil: the version this client sees) as the version cleared.
-    @discardableResult
-    public func clear(_ cell: String, base: Version?) -> String {
-        send(state.makeEdit(.clear, cell: cell, base: base))
-    }
-
-    @discardableResult
-    public func resolve(_ cell: String) -> String {
-        send(state.makeEdit(.resolve, cell: cell))
-    }
-
-    private func send(_ edit: (op: String, frame: ClientMessage?)) -> String {
-        if let frame = edit.frame, state.loggedIn { outbox?.yield(codec.encode(frame)) }
-        return edit.op
-    }
-
-    public func updatePresence(cursor: String?, editing: String?) {
-        guard state.loggedIn else { return }
-        outbox?.yield(codec.encode(ClientMessage.presence(.init(cursor: cursor, editing: editing))))
+    public func send(_ message: ClientMessage) {
+        send([message])
     }
 
     /// Asks for one page of history and waits for it.
     public func history(before: Version? = nil, after: Version? = nil, limit: Int) async throws -> ServerMessage.HistoryPage {
-        guard state.loggedIn, let outbox else { throw ProtocolError(.historyUnavailable, "not connected; history loads once the client is logged in") }
+        guard loggedIn, let outbox else { throw ProtocolError(.historyUnavailable, "not connected; history loads once the client is logged in") }
         let id = "h\(nextRequest)"
         nextRequest += 1
         return try await withCheckedThrowingContinuation { continuation in
@@ -138,7 +113,6 @@ public actor GridClient {
         let hello = ClientMessage.Hello(user: configuration.user, grid: configuration.grid, token: configuration.token, client: configuration.clientName)
         continuation.yield(codec.encode(ClientMessage.hello(hello)))
         let pingInterval = configuration.pingInterval
-        let retryInterval = configuration.rateLimitRetry
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await frame in frames { try await outbound.write(.text(frame)) }
@@ -147,12 +121,6 @@ public actor GridClient {
                 while !Task.isCancelled {
                     try await Task.sleep(for: pingInterval)
                     await self.ping()
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: retryInterval)
-                    await self.retryRateLimited()
                 }
             }
             group.addTask {
@@ -167,17 +135,8 @@ public actor GridClient {
     }
 
     private func ping() {
-        guard state.loggedIn else { return }
+        guard loggedIn else { return }
         outbox?.yield(codec.encode(ClientMessage.ping(.init(t: WallClock.nowMilliseconds()))))
-    }
-
-    private func retryRateLimited() {
-        guard state.loggedIn, !rateLimited.isEmpty else { return }
-        let ops = rateLimited
-        rateLimited = []
-        for op in ops {
-            if let frame = state.retryFrame(op: op) { outbox?.yield(codec.encode(frame)) }
-        }
     }
 
     private func handle(_ text: String, server: String) {
@@ -188,22 +147,20 @@ public actor GridClient {
             logger.warning("undecodable server frame", metadata: ["error": "\(error)"])
             return
         }
-        let released = state.receive(message)
-        for frame in released { outbox?.yield(codec.encode(frame)) }
         switch message {
         case .welcome:
-            // The resend below covers edits refused for now on the last connection.
-            rateLimited = []
+            loggedIn = true
             setStatus(.connected(server: server))
-            for frame in state.resendFrames() { outbox?.yield(codec.encode(frame)) }
         case .history(let page):
             if let id = page.id, let waiter = historyWaiters.removeValue(forKey: id) { waiter.resume(returning: page) }
         case .error(let error):
             if let request = error.request, let waiter = historyWaiters.removeValue(forKey: request) {
                 waiter.resume(throwing: ProtocolError(error.code, error.message))
             }
-            if error.code == .rateLimited, let op = error.op { rateLimited.append(op) }
-            if error.fatal { outbox?.finish() }
+            if error.fatal {
+                fatalError = error
+                outbox?.finish()
+            }
         default:
             break
         }

@@ -1,0 +1,10 @@
+/// The kinds of edit a client makes, named once: the client's pending edits, the wire protocol's
+/// `type`, the sequencer's script argument and the log's event kind all use these raw values.
+public enum EditKind: String, Hashable, Sendable, Codable, CaseIterable {
+    case set
+    case clear
+    case resolve
+
+    /// The log entry an accepted edit of this kind becomes.
+    public var eventKind: GridEvent.Kind { GridEvent.Kind(rawValue) }
+}
