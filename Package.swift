@@ -56,12 +56,15 @@ let package = Package(
         // The protocol: messages, codec, cell addresses, versions and the grid model. Pure; the
         // server links it without any client code.
         .target(name: "Shared"),
+        // The formula engine: parser, values, functions, dependency graph. Pure and
+        // deterministic; every client runs it over the same log (docs/FORMULAS.md).
+        .target(name: "GridFormula", dependencies: ["Shared"]),
         // The client core: the pure `ClientState` its driver owns, and `GridClient`, the
         // WebSocket transport. Used by grid-tui (full screen and headless) and tests.
         .target(
             name: "GridClientCore",
             dependencies: [
-                "Shared",
+                "Shared", "GridFormula",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -134,8 +137,10 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridClientCore", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridClientCore", "GridFormula", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
+        // The formula engine against LibreOffice's results (Fixtures, made by scripts/formula-fixtures).
+        .testTarget(name: "GridFormulaTests", dependencies: ["GridFormula", "Shared"], exclude: ["Fixtures"]),
         .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
         .testTarget(

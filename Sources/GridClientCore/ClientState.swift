@@ -29,6 +29,8 @@ public struct ClientState: Sendable {
 
     private let clientID: String
     private var nextOp = 1
+    private var touchedCells: Set<String> = []
+    private var reloaded = false
 
     public init(clientID: String) {
         self.clientID = clientID
@@ -53,6 +55,7 @@ public struct ClientState: Sendable {
         var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: base ?? currentBase(of: cell))
         edit.isQueued = edits.contains { $0.cell == cell && $0.ackedVersion == nil }
         edits.append(edit)
+        if kind != .resolve { touchedCells.insert(cell) }
         return (op, edit.isQueued ? nil : edit.message)
     }
 
@@ -86,6 +89,8 @@ public struct ClientState: Sendable {
         switch message {
         case .welcome(let welcome):
             model = GridModel(cells: welcome.cells, contested: welcome.contested, version: welcome.version)
+            reloaded = true
+            touchedCells = []
             users = Dictionary(welcome.users.map { ($0.session, $0) }, uniquingKeysWith: { _, last in last })
             session = welcome.session
             server = welcome.server
@@ -96,9 +101,10 @@ public struct ClientState: Sendable {
             rateLimited = []
             release = resendFrames()
         case .event(let event):
-            model.apply(event)
+            if model.apply(event), let cell = event.cell { touchedCells.insert(cell) }
             if historyStart == nil { historyStart = event.id }
         case .ack(let ack):
+            touchedCells.insert(ack.cell)
             if let index = edits.firstIndex(where: { $0.op == ack.op }), edits[index].ackedVersion != nil {
                 // A resend that Redis had lost was sequenced again, at a new version.
                 edits[index].ackedVersion = ack.version
@@ -110,6 +116,7 @@ public struct ClientState: Sendable {
                 release += releaseNext(of: acked.cell, base: acked.kind == .resolve ? acked.base : ack.version)
             }
         case .conflict(let conflict):
+            touchedCells.insert(conflict.cell)
             if let lost = removeEdit(op: conflict.op) {
                 // The queued edit was made without seeing the winner either, so it keeps the lost base.
                 release += releaseNext(of: lost.cell, base: lost.base)
@@ -128,6 +135,7 @@ public struct ClientState: Sendable {
                 break
             }
             if let op = error.op, let failed = removeEdit(op: op) {
+                touchedCells.insert(failed.cell)
                 release += releaseNext(of: failed.cell, base: failed.base)
             }
         case .history:
@@ -138,6 +146,29 @@ public struct ClientState: Sendable {
             roundTripMilliseconds = max(0, WallClock.nowMilliseconds() - ping.t)
         }
         return release
+    }
+
+    /// What a cell shows: this user's newest write of it that the grid does not reflect yet
+    /// (unanswered, or acked before its event arrived), so that an edit shows at once and while
+    /// offline; else the committed value. `isPending` says the server has not answered it.
+    public func shownValue(of cell: String) -> (value: String?, isPending: Bool) {
+        let seen = model.baseVersion(of: cell)
+        if let own = edits.last(where: { $0.cell == cell && $0.kind != .resolve }),
+            own.ackedVersion.map({ $0 > seen }) ?? true
+        {
+            return (own.value, own.ackedVersion == nil)
+        }
+        return (model.value(at: cell), false)
+    }
+
+    /// The cells whose shown value may have changed since the last call, or `reloaded` when a
+    /// welcome replaced the whole grid; for whoever keeps values computed from what is shown.
+    public mutating func takeShownChanges() -> (reloaded: Bool, cells: Set<String>) {
+        defer {
+            touchedCells = []
+            reloaded = false
+        }
+        return (reloaded, touchedCells)
     }
 
     /// The frame that sends an edit the server refused for now (`rate_limited`) again, while it
@@ -168,6 +199,7 @@ public struct ClientState: Sendable {
 
     private mutating func markDurable(_ version: Version) {
         durable = max(durable, version)
+        for edit in edits where edit.ackedVersion.map({ $0 <= durable }) ?? false { touchedCells.insert(edit.cell) }
         edits.removeAll { edit in edit.ackedVersion.map { $0 <= durable } ?? false }
     }
 }

@@ -161,6 +161,7 @@ struct HeadlessReportTests {
 
     @Test func dumpIsSortedCompactJSON() {
         let expected = #"{"cells":{"A1":"x","AA1":"y"},"conflicts":["A1","B10","C3"],"durable":"2-0","pending":1,"#
+            + #""values":{"A1":"x","AA1":"y","D4":"pending"},"#
             + #""version":"9-0","versions":{"A1":"1-0","AA1":"3-0"}}"#
         #expect(HeadlessReport.dump(Self.sampleState()) == expected)
     }
@@ -183,7 +184,7 @@ struct HeadlessReportTests {
 
     @Test func dumpOfEmptyStateHasEveryKey() {
         let dump = HeadlessReport.dump(ClientState(clientID: "c"))
-        #expect(dump == #"{"cells":{},"conflicts":[],"durable":"0-0","pending":0,"version":"0-0","versions":{}}"#)
+        #expect(dump == #"{"cells":{},"conflicts":[],"durable":"0-0","pending":0,"values":{},"version":"0-0","versions":{}}"#)
     }
 
     @Test func dumpEscapesTerminalControlCharacters() {

@@ -107,7 +107,7 @@ struct TUIKeyTests {
 
     @Test func equalsStartsAnEmptyValue() {
         var harness = TUIHarness(cells: ["A1": "old"])
-        harness.press(.character("="))
+        harness.press(.character("c"))
         guard case .edit(let session) = harness.model.mode else { Issue.record("editor not open"); return }
         #expect(session.editor.text.isEmpty)
         let effects = harness.type("new") + harness.press(.enter)
@@ -155,7 +155,7 @@ struct TUIKeyTests {
 
     @Test func committingAnEmptyValueClears() {
         var harness = TUIHarness(cells: ["A1": "v"])
-        let effects = harness.press([.character("="), .enter])
+        let effects = harness.press([.character("c"), .enter])
         #expect(sends(effects) == [.clear(cell: "A1", base: tv(5))])
     }
 
@@ -260,7 +260,7 @@ struct TUIKeyTests {
 
     @Test func ownUnansweredEditsShowAtOnce() {
         var harness = TUIHarness(cells: ["A1": "old"])
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("typed")
         harness.press(.enter)
         #expect(harness.model.displayedValue(of: "A1") == ("typed", true))
@@ -304,7 +304,7 @@ struct TUIKeyTests {
         var harness = TUIHarness(cells: ["A1": "a"])
         harness.press(.character("x"))
         harness.press(.down)
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("b")
         harness.press(.enter)
         harness.receive(.ack(.init(op: harness.state.edits[0].op, cell: "A1", version: tv(20))))
@@ -316,7 +316,7 @@ struct TUIKeyTests {
 
     @Test func anEditThatLostCannotBeUndone() {
         var harness = TUIHarness()
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("mine")
         harness.press(.enter)
         let op = harness.state.edits[0].op
@@ -334,7 +334,7 @@ struct TUIKeyTests {
 
     @Test func quitWithPendingEditsAsksFirst() {
         var harness = TUIHarness()
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("1")
         harness.press(.enter)
         #expect(!harness.press(.character("q")).contains(.quit))
@@ -348,7 +348,7 @@ struct TUIKeyTests {
 
     @Test func quitAfterTheEditIsAckedDoesNotAsk() {
         var harness = TUIHarness()
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("1")
         harness.press(.enter)
         harness.receive(.ack(.init(op: harness.state.edits[0].op, cell: "A1", version: tv(20))))
@@ -411,7 +411,7 @@ struct TUIKeyTests {
 
     @Test func conflictWhileEditingWaitsForTheEditorToClose() {
         var harness = TUIHarness()
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.receive(.conflict(.init(op: "t-99", cell: "C3", version: tv(31), yours: "x", base: tv(5), theirs: CellState(value: "y", version: tv(30), user: "bob", at: 0))))
         guard case .edit = harness.model.mode else { Issue.record("editor closed by the conflict"); return }
         harness.press(.escape)
@@ -525,7 +525,7 @@ struct TUIKeyTests {
 
     @Test func aFailoverLeavesANoticeWithTheBellThatClearsByItself() {
         var harness = TUIHarness()
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("kept")
         harness.press(.enter)
         let other = "ws://127.0.0.1:18182/ws"
@@ -589,7 +589,7 @@ struct TUIKeyTests {
 
     @Test func rejectedEditIsNamedAndClearsOnTheNextKey() {
         var harness = TUIHarness()
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("huge")
         harness.press(.enter)
         let op = harness.state.edits[0].op
@@ -615,7 +615,7 @@ struct TUIKeyTests {
         func action(_ key: Key, _ mode: KeyMode) -> TUIAction? { KeyBindings.binding(for: key, in: [mode])?.action }
         #expect(action(.character("i"), .grid) == .edit)
         #expect(action(.enter, .grid) == .edit)
-        #expect(action(.character("="), .grid) == .editNew)
+        #expect(action(.character("c"), .grid) == .editNew)
         #expect(action(.delete, .grid) == .clear)
         #expect(action(.character("x"), .grid) == .clear)
         #expect(action(.character("u"), .grid) == .undo)

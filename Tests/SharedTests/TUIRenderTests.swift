@@ -168,7 +168,7 @@ struct TUIRenderTests {
         let top = harness.lines[0]
         #expect(top.hasPrefix(" alice@g │ server t1 127.0.0.1:18181 CONNECTED │ rtt - │ save: durable (MySQL)"))
         #expect(Renderer.render(harness.model, size: TerminalSize(rows: 30, columns: 100)).lines[0].hasSuffix("? help "))
-        harness.press(.character("="))
+        harness.press(.character("c"))
         harness.type("1")
         harness.press(.enter)
         #expect(harness.lines[0].contains("save: 1 pending"))

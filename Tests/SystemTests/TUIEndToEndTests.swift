@@ -52,7 +52,7 @@ struct TUIEndToEndTests {
         let setup = try await Setup.start("tui-live")
         defer { setup.kill() }
         try await Self.goTo("C3", on: setup.alice)
-        try await setup.alice.send("=")
+        try await setup.alice.send("c")
         try await setup.alice.type("typed by alice")
         try await setup.alice.send("Enter")
         try await setup.bob.waitFor("typed by")
@@ -79,10 +79,10 @@ struct TUIEndToEndTests {
         for session in [setup.alice, setup.bob] { try await Self.goTo("B2", on: session) }
         // Both start editing B2 from the same version; alice is warned that bob is editing it,
         // goes ahead, and commits first.
-        try await setup.bob.send("=")
+        try await setup.bob.send("c")
         try await setup.bob.waitFor(" EDIT ")
         try await setup.alice.waitFor("✎ editing B2")
-        try await setup.alice.send("=")
+        try await setup.alice.send("c")
         try await setup.alice.waitFor("bob is editing B2. Edit anyway? (y/n)")
         try await setup.alice.send("y")
         try await setup.alice.type("alice wins")
@@ -109,7 +109,7 @@ struct TUIEndToEndTests {
         try await setup.alice.waitFor("SERVER LOST")
         try await setup.alice.waitFor("Reconnecting:")
         try await Self.goTo("D4", on: setup.alice)
-        try await setup.alice.send("=")
+        try await setup.alice.send("c")
         try await setup.alice.type("made while lost")
         try await setup.alice.send("Enter")
         try await setup.alice.waitFor("save: 1 pending")
@@ -127,7 +127,7 @@ struct TUIEndToEndTests {
         // and alice moves to B within a fraction of a second.
         setup.serverA.pause()
         try await Self.goTo("E5", on: setup.alice)
-        try await setup.alice.send("=")
+        try await setup.alice.send("c")
         try await setup.alice.type("resent after failover")
         try await setup.alice.send("Enter")
         try await setup.alice.waitFor("save: 1 pending")

@@ -5,7 +5,10 @@ import Shared
 /// The JSON lines headless commands print.
 public enum HeadlessReport {
     struct Dump: Encodable {
+        /// The text typed into each cell, as committed.
         var cells: [String: String]
+        /// What each cell shows: formulas computed, numbers as the engine writes them.
+        var values: [String: String]
         var versions: [String: String]
         var version: String
         var conflicts: [String]
@@ -17,10 +20,18 @@ public enum HeadlessReport {
         var users: [UserPresence]
     }
 
-    public static func dump(_ state: ClientState) -> String {
+    /// `computed` nil: computed here from `state`.
+    public static func dump(_ state: ClientState, computed: ComputedGrid? = nil) -> String {
+        let computed = computed ?? ComputedGrid(loading: state)
         let written = state.model.cells.filter { $0.value.value != nil }
+        let shown = Set(written.keys).union(state.edits.map(\.cell)).filter { state.shownValue(of: $0).value != nil }
+        var values: [String: String] = [:]
+        for cell in shown {
+            guard let address = CellAddress(cell) else { continue }
+            values[cell] = computed.displayText(address)
+        }
         return json(Dump(
-            cells: written.compactMapValues(\.value), versions: written.mapValues(\.version.description),
+            cells: written.compactMapValues(\.value), values: values, versions: written.mapValues(\.version.description),
             version: state.model.version.description, conflicts: state.model.contested.keys.sorted(),
             pending: state.saveState.pending, durable: state.durable.description
         ))

@@ -92,7 +92,7 @@ public struct HeadlessRunner: Sendable {
 
     private func waitForLogin(_ session: HeadlessSession) async throws {
         let deadline = ContinuousClock.now + loginTimeout
-        _ = await session.wait(until: deadline) { state, status in
+        _ = await session.wait(until: deadline) { state, _, status in
             if case .stopped = status { return true }
             return state.loggedIn
         }
@@ -107,7 +107,7 @@ public struct HeadlessRunner: Sendable {
     /// Waits (bounded) for the server to answer every edit made. Edits never answered may be
     /// lost, and the exit code says so.
     private func finish(_ session: HeadlessSession) async -> TUIExitCode {
-        _ = await session.wait(until: ContinuousClock.now + quitTimeout) { state, _ in state.saveState.pending == 0 }
+        _ = await session.wait(until: ContinuousClock.now + quitTimeout) { state, _, _ in state.saveState.pending == 0 }
         let pending = await session.state.saveState.pending
         guard pending == 0 else {
             output.error("quitting with \(pending) edits the server never answered (exit \(TUIExitCode.unanswered.rawValue): they may be lost)")
@@ -127,18 +127,16 @@ public struct HeadlessRunner: Sendable {
         case .sleep(let milliseconds):
             try await Task.sleep(for: .milliseconds(milliseconds))
         case .wait(let cell, let value, let timeout):
-            let seen = await session.wait(until: .now + .milliseconds(timeout)) { state, _ in state.model.value(at: cell) == value }
+            let seen = await session.wait(until: .now + .milliseconds(timeout)) { state, computed, _ in Self.shows(cell, value, state, computed) }
             guard seen else {
-                let now = await session.state.model.value(at: cell)
-                throw Failure(message: "wait \(cell) \(value): timed out after \(timeout) ms; \(cell) is \(Self.quoted(now))", exitCode: TUIExitCode.failed.rawValue)
+                throw Failure(message: "wait \(cell) \(value): timed out after \(timeout) ms; \(cell) is \(await Self.describe(cell, session))", exitCode: TUIExitCode.failed.rawValue)
             }
         case .expect(let cell, let value):
-            let seen = await session.state.model.value(at: cell)
-            guard seen == value else {
-                throw Failure(message: "expect \(cell) \(value): \(cell) is \(Self.quoted(seen))", exitCode: TUIExitCode.failed.rawValue)
+            guard await Self.shows(cell, value, session.state, session.computed) else {
+                throw Failure(message: "expect \(cell) \(value): \(cell) is \(await Self.describe(cell, session))", exitCode: TUIExitCode.failed.rawValue)
             }
         case .dump:
-            output.line(HeadlessReport.dump(await session.state))
+            output.line(HeadlessReport.dump(await session.state, computed: await session.computed))
         case .users:
             output.line(HeadlessReport.users(await session.state))
         case .history(let count):
@@ -154,7 +152,7 @@ public struct HeadlessRunner: Sendable {
         case .sync(let timeout):
             try await sync(session, transport: transport, timeout: .milliseconds(timeout))
         case .settle(let timeout):
-            let durable = await session.wait(until: .now + .milliseconds(timeout)) { state, _ in state.saveState.isDurable }
+            let durable = await session.wait(until: .now + .milliseconds(timeout)) { state, _, _ in state.saveState.isDurable }
             guard durable else {
                 let save = await session.state.saveState
                 let code: TUIExitCode = save.pending > 0 ? .unanswered : .notDurable
@@ -173,11 +171,11 @@ public struct HeadlessRunner: Sendable {
         let deadline = ContinuousClock.now + timeout
         var lastError = "timed out"
         while ContinuousClock.now < deadline {
-            let ready = await session.wait(until: deadline) { state, _ in state.loggedIn && state.saveState.pending == 0 }
+            let ready = await session.wait(until: deadline) { state, _, _ in state.loggedIn && state.saveState.pending == 0 }
             guard ready else { break }
             do {
                 let newest = try await transport.history(limit: 1).entries.last?.id ?? .zero
-                let caughtUp = await session.wait(until: deadline) { state, _ in !state.loggedIn || state.model.version >= newest }
+                let caughtUp = await session.wait(until: deadline) { state, _, _ in !state.loggedIn || state.model.version >= newest }
                 if caughtUp, await session.state.loggedIn { return }
             } catch let error as ProtocolError {
                 lastError = error.description
@@ -187,6 +185,20 @@ public struct HeadlessRunner: Sendable {
         }
         let save = await session.state.saveState
         throw Failure(message: "sync: not in step after \(timeout) (\(lastError); \(save.pending) edits unanswered)", exitCode: TUIExitCode.failed.rawValue)
+    }
+
+    /// Whether the cell holds `value` as committed, or, for a formula, computes it.
+    static func shows(_ cell: String, _ value: String, _ state: ClientState, _ computed: ComputedGrid) -> Bool {
+        let raw = state.model.value(at: cell)
+        if raw == value { return true }
+        guard raw?.hasPrefix("=") == true, let address = CellAddress(cell) else { return false }
+        return computed.displayText(address) == value
+    }
+
+    static func describe(_ cell: String, _ session: HeadlessSession) async -> String {
+        let raw = await session.state.model.value(at: cell)
+        guard raw?.hasPrefix("=") == true, let address = CellAddress(cell) else { return quoted(raw) }
+        return "\(quoted(raw)) showing \(quoted(await session.computed.displayText(address)))"
     }
 
     static func quoted(_ value: String?) -> String {

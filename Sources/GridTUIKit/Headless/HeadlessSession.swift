@@ -5,7 +5,7 @@ import Shared
 /// edits meet here, and a script command that waits is woken by the update that satisfies it,
 /// or by its deadline.
 actor HeadlessSession {
-    typealias Condition = @Sendable (ClientState, ConnectionStatus) -> Bool
+    typealias Condition = @Sendable (ClientState, ComputedGrid, ConnectionStatus) -> Bool
 
     private struct Waiter {
         let condition: Condition
@@ -14,6 +14,8 @@ actor HeadlessSession {
     }
 
     private(set) var state = ClientState(clientID: ClientState.randomClientID())
+    /// What the cells show, computed; updated with every change of `state`.
+    private(set) var computed = ComputedGrid()
     private(set) var status: ConnectionStatus
     private let transport: GridClient
     private var waiters: [Int: Waiter] = [:]
@@ -32,6 +34,7 @@ actor HeadlessSession {
             state.connectionChanged(newStatus)
         case .message(let message, _):
             let frames = state.receive(message)
+            computed.update(from: &state)
             wake()
             if !frames.isEmpty { await transport.send(frames) }
             return
@@ -41,6 +44,7 @@ actor HeadlessSession {
 
     func edit(_ kind: EditKind, cell: String, value: String? = nil) async {
         let made = state.makeEdit(kind, cell: cell, value: value)
+        computed.update(from: &state)
         if let frame = made.frame { await transport.send(frame) }
     }
 
@@ -51,7 +55,7 @@ actor HeadlessSession {
 
     /// Waits until `condition` holds, or the deadline passes; returns whether it holds.
     func wait(until deadline: ContinuousClock.Instant, for condition: @escaping Condition) async -> Bool {
-        if condition(state, status) { return true }
+        if condition(state, computed, status) { return true }
         guard ContinuousClock.now < deadline else { return false }
         let id = nextWaiter
         nextWaiter += 1
@@ -65,7 +69,7 @@ actor HeadlessSession {
     }
 
     private func wake() {
-        for (id, waiter) in waiters where waiter.condition(state, status) {
+        for (id, waiter) in waiters where waiter.condition(state, computed, status) {
             waiters[id] = nil
             waiter.timer?.cancel()
             waiter.continuation.resume(returning: true)
@@ -74,6 +78,6 @@ actor HeadlessSession {
 
     private func expire(_ id: Int) {
         guard let waiter = waiters.removeValue(forKey: id) else { return }
-        waiter.continuation.resume(returning: waiter.condition(state, status))
+        waiter.continuation.resume(returning: waiter.condition(state, computed, status))
     }
 }

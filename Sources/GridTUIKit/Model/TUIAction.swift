@@ -2,7 +2,7 @@
 public enum TUIAction: Hashable, Sendable {
     // Grid
     case moveUp, moveDown, moveLeft, moveRight, pageUp, pageDown, firstColumn, lastColumn
-    case edit, editNew, clear, undo, narrowColumn, widenColumn
+    case edit, editNew, editFormula, clear, undo, narrowColumn, widenColumn, toggleFormulas
     // Anywhere
     case gotoCell, search, searchNext, focusNext, focusPrevious, toggleUsers, toggleHistory, help, quit, backToGrid
     // Panels

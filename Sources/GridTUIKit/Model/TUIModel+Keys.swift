@@ -32,6 +32,10 @@ extension TUIModel {
         case .lastColumn: moveToLastUsedColumn()
         case .edit: return beginEdit(prefill: state.model.value(at: cursor.description) ?? "")
         case .editNew: return beginEdit(prefill: "")
+        case .editFormula: return beginEdit(prefill: "=")
+        case .toggleFormulas:
+            showFormulas.toggle()
+            notice = Notice(showFormulas ? "Showing formulas; F shows values again" : "Showing values")
         case .clear: return clearCell()
         case .undo: return undoLast()
         case .narrowColumn: widths.change(column: cursor.column, by: -1)

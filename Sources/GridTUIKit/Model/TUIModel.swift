@@ -24,6 +24,10 @@ public struct TUIModel: Sendable {
     public internal(set) var focus: Focus = .grid
     public internal(set) var showUsers = true
     public internal(set) var showHistory = true
+    /// `F`: cells show the text typed (formulas) instead of computed values.
+    public internal(set) var showFormulas = false
+    /// Computed values over what `state` shows, brought up to date after every change.
+    public internal(set) var computed = ComputedGrid()
     public internal(set) var mode: TUIMode = .normal
 
     public internal(set) var history = HistoryLog()
@@ -68,17 +72,9 @@ public struct TUIModel: Sendable {
         state.users.values.sorted { ($0.user, $0.session) < ($1.user, $1.session) }
     }
 
-    /// What a cell shows: this user's newest write of it that the grid does not reflect yet
-    /// (unanswered, or acked before its event arrived), so that an edit shows at once and while
-    /// offline; else the committed value. `isPending` says the server has not answered it.
+    /// What a cell shows (`ClientState.shownValue`).
     public func displayedValue(of cell: String) -> (value: String?, isPending: Bool) {
-        let seen = state.model.baseVersion(of: cell)
-        if let own = state.edits.last(where: { $0.cell == cell && $0.kind != .resolve }),
-            own.ackedVersion.map({ $0 > seen }) ?? true
-        {
-            return (own.value, own.ackedVersion == nil)
-        }
-        return (state.model.value(at: cell), false)
+        state.shownValue(of: cell)
     }
 
     public func isOwn(_ presence: UserPresence) -> Bool {
@@ -116,6 +112,7 @@ public struct TUIModel: Sendable {
     /// history loading as needed, and presence when it changed.
     mutating func finish(_ effects: [TUIEffect]) -> [TUIEffect] {
         var effects = effects
+        computed.update(from: &state)
         keepCursorInView()
         if case .normal = mode, !conflicts.isEmpty { mode = .conflict }
         effects += historyLoads()

@@ -34,7 +34,10 @@ enum CellBarRenderer {
         let valueWidth = max(0, area.right - x - metaWidth - 1)
         if let value = shown {
             let style = isPending ? TextStyle(dim: true) : TextStyle(bold: true)
-            buffer.write(TextFit.truncate(value, to: valueWidth, marker: theme.glyphs.ellipsis), row: area.row, column: x, width: valueWidth, style: style)
+            // A formula shows with its value: "=SUM(A1:A3) → 6".
+            let address = model.cursor
+            let text = value.hasPrefix("=") ? "\(value) \(theme.glyphs.arrow) \(model.computed.displayText(address))" : value
+            buffer.write(TextFit.truncate(text, to: valueWidth, marker: theme.glyphs.ellipsis), row: area.row, column: x, width: valueWidth, style: style)
         }
         if area.right - metaWidth > x {
             buffer.write(meta, row: area.row, column: area.right - metaWidth, style: theme.dim)

@@ -1,3 +1,4 @@
+import GridFormula
 import Shared
 
 /// Draws the grid: column letters and row numbers that stay in view, the visible cells' values
@@ -10,6 +11,7 @@ enum GridRenderer {
         let columns = geometry.columns(from: model.origin.column, widths: model.widths)
         let rowCount = min(geometry.dataRows, CellAddress.maxRows - model.origin.row)
         let others = othersByCell(model)
+        let references = model.editedFormulaReferences
 
         // Header row: column letters over each column, the cursor's column marked.
         buffer.fill(Rect(row: area.row, column: area.column, height: 1, width: area.width), style: theme.header)
@@ -30,7 +32,8 @@ enum GridRenderer {
             buffer.write(" ", row: y, column: area.column + geometry.rowHeaderWidth - 1, width: 1, style: .plain)
             for column in columns {
                 let address = CellAddress(column: column.index, row: row)!
-                drawCell(model, address: address, column: column, y: y, others: others[address.description], on: &buffer, theme: theme)
+                let referenced = references.contains { $0.contains(address) }
+                drawCell(model, address: address, column: column, y: y, others: others[address.description], referenced: referenced, on: &buffer, theme: theme)
             }
         }
     }
@@ -46,7 +49,7 @@ enum GridRenderer {
 
     private static func drawCell(
         _ model: TUIModel, address: CellAddress, column: GridGeometry.VisibleColumn, y: Int,
-        others: [UserPresence]?, on buffer: inout ScreenBuffer, theme: Theme
+        others: [UserPresence]?, referenced: Bool, on buffer: inout ScreenBuffer, theme: Theme
     ) {
         let cell = address.description
         let textWidth = max(0, column.width - 1)
@@ -58,18 +61,22 @@ enum GridRenderer {
         var style = TextStyle.plain
         if isContested { style = theme.contested }
         if let visitor { style = merge(style, theme.otherCursor(visitor.user)) }
+        if referenced { style = merge(style, theme.reference) }
         if isCursor { style.reverse = true; style.bold = true }
 
-        let (shown, isPending) = model.displayedValue(of: cell)
-        let value = shown ?? ""
-        if isPending { style.dim = true }
-        let text = TextFit.fit(value, to: textWidth, marker: theme.glyphs.ellipsis, alignRight: Double(value) != nil)
+        let shown = model.shownCell(address)
+        if shown.isPending { style.dim = true }
+        if shown.isError && !isCursor && !isContested { style = merge(style, theme.error) }
+        let text = TextFit.fit(shown.text, to: textWidth, marker: theme.glyphs.ellipsis, alignRight: shown.isNumber)
         buffer.write(text, row: y, column: column.x, width: min(textWidth, column.visibleWidth), style: style)
 
-        // The gap after the text carries the cell's mark: contested wins over someone editing.
+        // The gap after the text carries the cell's mark: contested wins over someone editing,
+        // which wins over depending on a contested cell.
         guard column.visibleWidth > textWidth else { return }
         if isContested {
             buffer.write(theme.glyphs.contested, row: y, column: column.x + textWidth, width: 1, style: theme.error)
+        } else if shown.dependsOnContested && editor == nil {
+            buffer.write(theme.glyphs.contested, row: y, column: column.x + textWidth, width: 1, style: theme.dim)
         } else if let editor {
             buffer.write(theme.glyphs.editing, row: y, column: column.x + textWidth, width: 1, style: theme.userName(editor.user))
         } else {

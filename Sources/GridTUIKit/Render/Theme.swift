@@ -20,6 +20,8 @@ public struct Theme: Sendable {
     var contested: TextStyle { colors ? TextStyle(foreground: .white, background: .red) : TextStyle(bold: true, underline: true) }
     var border: TextStyle { colors ? TextStyle(foreground: .blue) : TextStyle(dim: true) }
     var dim: TextStyle { TextStyle(dim: true) }
+    /// Cells the formula being edited refers to.
+    var reference: TextStyle { colors ? TextStyle(foreground: .black, background: .cyan) : TextStyle(underline: true) }
     var error: TextStyle { colors ? TextStyle(foreground: .red, bold: true) : TextStyle(bold: true) }
     var conflictEntry: TextStyle { colors ? TextStyle(foreground: .red) : TextStyle(underline: true) }
     var selection: TextStyle { TextStyle(reverse: true) }

@@ -1,0 +1,86 @@
+import GridFormula
+import Shared
+
+/// The values a client shows, computed: the formula engine run over what its `ClientState` shows
+/// (own edits not yet acked included), kept up to date incrementally. Every client at the same
+/// grid version with nothing pending computes the same values: the engine is deterministic and
+/// its clock (`TODAY()`, `NOW()`) is the time of the grid's newest event.
+public struct ComputedGrid: Sendable {
+    public private(set) var sheet = FormulaSheet()
+    /// Cells whose value depends on an own edit the server has not answered yet.
+    public private(set) var pendingDependents: Set<CellAddress> = []
+    /// Cells whose value depends on a contested cell.
+    public private(set) var contestedDependents: Set<CellAddress> = []
+    private var clock: Int64 = 0
+    private var contested: Set<String> = []
+    private var pending: Set<CellAddress> = []
+
+    public init() {}
+
+    /// Everything `state` shows, computed once.
+    public init(loading state: ClientState) {
+        load(state)
+        refreshMarks(state)
+    }
+
+    /// Brings the values up to date with what `state` shows. Returns the cells whose computed
+    /// value changed, or nil when the whole grid was loaded again (a welcome).
+    @discardableResult
+    public mutating func update(from state: inout ClientState) -> Set<CellAddress>? {
+        let changes = state.takeShownChanges()
+        let newClock = Int64(clamping: state.model.version.milliseconds)
+        var changed: Set<CellAddress>?
+        if changes.reloaded {
+            load(state)
+            changed = nil
+        } else {
+            var updates: [CellAddress: String?] = [:]
+            for cell in changes.cells {
+                guard let address = CellAddress(cell) else { continue }
+                let shown = state.shownValue(of: cell).value
+                if shown != sheet.raw(address) { updates[address] = .some(shown) }
+            }
+            var touched = updates.isEmpty ? [] : sheet.set(updates)
+            if newClock != clock {
+                clock = newClock
+                touched.formUnion(sheet.setClock(newClock))
+            }
+            changed = touched
+        }
+        refreshMarks(state)
+        return changed
+    }
+
+    private mutating func load(_ state: ClientState) {
+        var raw: [CellAddress: String] = [:]
+        raw.reserveCapacity(state.model.cells.count)
+        for cell in state.model.cells.keys {
+            guard let address = CellAddress(cell), let value = state.shownValue(of: cell).value else { continue }
+            raw[address] = value
+        }
+        // Own edits of cells the snapshot does not hold yet.
+        for edit in state.edits where edit.kind != .resolve {
+            guard let address = CellAddress(edit.cell) else { continue }
+            raw[address] = state.shownValue(of: edit.cell).value
+        }
+        clock = Int64(clamping: state.model.version.milliseconds)
+        sheet.load(raw, clock: clock)
+    }
+
+    private mutating func refreshMarks(_ state: ClientState) {
+        let nowPending = Set(state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }.compactMap { CellAddress($0.cell) })
+        if nowPending != pending || !nowPending.isEmpty {
+            pending = nowPending
+            pendingDependents = nowPending.isEmpty ? [] : sheet.dependents(of: nowPending)
+        }
+        let nowContested = Set(state.model.contested.keys)
+        if nowContested != contested || !nowContested.isEmpty {
+            contested = nowContested
+            contestedDependents = nowContested.isEmpty ? [] : sheet.dependents(of: Set(nowContested.compactMap { CellAddress($0) }))
+        }
+    }
+
+    /// What the cell shows: the computed value's text (a formula's result, a number as the
+    /// engine formats it, text as typed).
+    public func displayText(_ cell: CellAddress) -> String { sheet.displayText(cell) }
+}
