@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "GridBenchKit",
             dependencies: [
-                "Shared", "RedisClient", "MySQLClient", "GridAuth",
+                "Shared", "GridFormula", "RedisClient", "MySQLClient", "GridAuth",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

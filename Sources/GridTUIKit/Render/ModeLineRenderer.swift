@@ -31,7 +31,7 @@ enum ModeLineRenderer {
             }
             switch model.focus {
             case .grid:
-                hints(" GRID ", "Enter edit  = new  x clear  u undo  g go to  / search  Tab panels  ? help  q quit", in: area, on: &buffer, theme: theme)
+                hints(" GRID ", "Enter edit  = formula  c new  x clear  u undo  g go to  / search  F formulas  ? help  q quit", in: area, on: &buffer, theme: theme)
             case .users:
                 hints(" USERS ", "Up/Down select  Enter go to their cursor  Tab next  Esc grid", in: area, on: &buffer, theme: theme)
             case .history:
