@@ -221,11 +221,22 @@ if tui:
         key_result = met(keys["p99Ms"] <= 16)
     else:
         key_figure, key_result = "keystroke latency not measured (no report from grid-tui)", "not measured"
-    row("grid-tui receiving 1,000 edits/s on a filled grid (%s cells)" % fmt(big["cells"], 0) if big else "grid-tui receiving 1,000 edits/s",
+    formulas = load("tui-formulas")
+    with_formulas = " with %d formulas over the edited cells" % formulas["formulas"] if formulas else ""
+    row(("grid-tui receiving 1,000 edits/s on a filled grid (%s cells)" % fmt(big["cells"], 0) if big else "grid-tui receiving 1,000 edits/s") + with_formulas,
         "under half a core; a keystroke on screen within 16 ms",
         "grid-tui CPU %s%% of one core receiving %s events/s; %s" % (fmt(p["cpuPercent"]) if p else "?", fmt(tui["editsPerSecond"], 0), key_figure),
         "—", "CPU %s; keystroke %s" % (met(p["cpuPercent"] < 50) if p else "not measured", key_result),
         base + " -c 4 -s 4 -r 1000 --grid BIG --pid grid-tui=PID (grid-tui full screen in tmux 200×50, `--key-latency-report`, `tmux send-keys` Right/Left 10 a second)")
+
+engine = load("formulas")
+if engine:
+    row("formula engine: load %s cells with %s formulas (SUM over ranges, lookups, chains 1,000 deep)" % (fmt(engine["cells"], 0), fmt(engine["formulas"], 0)),
+        "all values computed ≤ 300 ms", "%s ms (fastest of 5 loads)" % fmt(engine["loadMilliseconds"], 1), "—",
+        met(engine["loadMilliseconds"] <= 300), "grid-bench formulas")
+    row("formula engine: one edit of a cell with %d dependents" % engine["editDependents"], "recomputed ≤ 2 ms",
+        "p50 %s ms, p99 %s ms over %d edits" % (fmt(engine["editP50Milliseconds"], 2), fmt(engine["editP99Milliseconds"], 2), engine["edits"]), "—",
+        met(engine["editP50Milliseconds"] <= 2) + " (p50); p99 " + met(engine["editP99Milliseconds"] <= 2), "grid-bench formulas")
 
 for name, scenario in [("latency", "C=100, R=100 edits/s"), ("sequencer", "sequencer only"), ("durability", "durability at 5,000 edits/s"),
                        ("idle", "idle clients"), ("slow-client", "one client stops reading"), ("tui", "grid-tui receiving 1,000 edits/s"),
