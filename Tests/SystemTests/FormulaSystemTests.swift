@@ -9,22 +9,12 @@ struct FormulaSystemTests {
         let setup = try await TUIEndToEndTests.Setup.start("tui-formula")
         defer { setup.kill() }
         // Alice fills A1:A3 and types the total into A4; bob, on the other server, changes A2.
-        for (cell, value) in [("A1", "10"), ("A2", "20"), ("A3", "30")] {
-            try await TUIEndToEndTests.goTo(cell, on: setup.alice)
-            try await setup.alice.send("c")
-            try await setup.alice.type(value)
-            try await setup.alice.send("Enter")
+        for (cell, value) in [("A1", "10"), ("A2", "20"), ("A3", "30"), ("A4", "=SUM(A1:A3)")] {
+            try await TUIEndToEndTests.enter(value, in: cell, on: setup.alice)
         }
-        try await TUIEndToEndTests.goTo("A4", on: setup.alice)
-        try await setup.alice.send("=")
-        try await setup.alice.type("SUM(A1:A3)")
-        try await setup.alice.send("Enter")
         try await setup.alice.waitFor("=SUM(A1:A3) → 60")
         try await setup.bob.waitFor(" 60 ")
-        try await TUIEndToEndTests.goTo("A2", on: setup.bob)
-        try await setup.bob.send("c")
-        try await setup.bob.type("25")
-        try await setup.bob.send("Enter")
+        try await TUIEndToEndTests.enter("25", in: "A2", on: setup.bob)
         try await TUIEndToEndTests.goTo("A4", on: setup.bob)
         try await setup.bob.waitFor("=SUM(A1:A3) → 65")
         try await setup.alice.waitFor("=SUM(A1:A3) → 65")

@@ -48,13 +48,18 @@ struct TUIEndToEndTests {
         try await session.send("Enter")
     }
 
+    /// Goes to `cell` and types `text` as its new value (`c`), or as a formula when it starts with `=`.
+    static func enter(_ text: String, in cell: String, on session: TmuxSession) async throws {
+        try await goTo(cell, on: session)
+        try await session.send(text.hasPrefix("=") ? "=" : "c")
+        try await session.type(text.hasPrefix("=") ? String(text.dropFirst()) : text)
+        try await session.send("Enter")
+    }
+
     @Test func aValueTypedInOneAppearsInTheOtherAndTheUsersPanelListsBoth() async throws {
         let setup = try await Setup.start("tui-live")
         defer { setup.kill() }
-        try await Self.goTo("C3", on: setup.alice)
-        try await setup.alice.send("c")
-        try await setup.alice.type("typed by alice")
-        try await setup.alice.send("Enter")
+        try await Self.enter("typed by alice", in: "C3", on: setup.alice)
         try await setup.bob.waitFor("typed by")
         try await Self.goTo("C3", on: setup.bob)
         try await setup.bob.waitFor("C3  typed by alice")
@@ -108,10 +113,7 @@ struct TUIEndToEndTests {
         setup.serverA.kill()
         try await setup.alice.waitFor("SERVER LOST")
         try await setup.alice.waitFor("Reconnecting:")
-        try await Self.goTo("D4", on: setup.alice)
-        try await setup.alice.send("c")
-        try await setup.alice.type("made while lost")
-        try await setup.alice.send("Enter")
+        try await Self.enter("made while lost", in: "D4", on: setup.alice)
         try await setup.alice.waitFor("save: 1 pending")
         setup.serverB.resume()
         try await setup.alice.waitFor("server \(setup.serverB.id)", timeout: .seconds(30))
@@ -126,10 +128,7 @@ struct TUIEndToEndTests {
         // Frozen, server A takes alice's edit but never answers it; killed, it is gone at once,
         // and alice moves to B within a fraction of a second.
         setup.serverA.pause()
-        try await Self.goTo("E5", on: setup.alice)
-        try await setup.alice.send("c")
-        try await setup.alice.type("resent after failover")
-        try await setup.alice.send("Enter")
+        try await Self.enter("resent after failover", in: "E5", on: setup.alice)
         try await setup.alice.waitFor("save: 1 pending")
         setup.serverA.kill()
         let shown = try await SystemHarness.eventually(timeout: .seconds(2)) {
