@@ -131,7 +131,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
-        .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
+        .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared", "GridAuth", "RedisClient"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
         .testTarget(
             name: "SystemTests",

@@ -34,11 +34,15 @@ public enum ClientMessage: Hashable, Sendable {
         public var cell: String
         public var value: String?
         public var base: Version
-        public init(op: String, cell: String, value: String? = nil, base: Version) {
+        /// True on a frame resent after a reconnect (docs/PROTOCOL.md §6): if the server no longer
+        /// remembers the op, it asks MySQL before sequencing it, so an old op is never applied twice.
+        public var resend: Bool?
+        public init(op: String, cell: String, value: String? = nil, base: Version, resend: Bool? = nil) {
             self.op = op
             self.cell = cell
             self.value = value
             self.base = base
+            self.resend = resend
         }
     }
 
