@@ -45,9 +45,15 @@ extension GridStore {
         ).int == 1
     }
 
-    /// Trims the log below `version` (approximately: whole stream nodes only).
+    /// Trims the log below `version`, and the ephemeral stream below the same time (both ids are
+    /// Redis's clock), so that an idle grid keeps neither a long tail of events nor of presence
+    /// and durable announcements. Approximately: whole stream nodes only.
     func trimLog(grid: String, below version: Version) async throws {
-        _ = try await redis.command(["XTRIM", GridSchema(grid: grid).log, "MINID", "~", version.description])
+        let keys = GridSchema(grid: grid)
+        _ = try await redis.pipeline([
+            ["XTRIM", keys.log, "MINID", "~", version.description],
+            ["XTRIM", keys.ephemeral, "MINID", "~", String(version.milliseconds)],
+        ])
     }
 
     /// Forgets the outcomes of ops up to `version`, a bounded number per call; with `dropLegacy`
