@@ -141,7 +141,7 @@ let package = Package(
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
         // The formula engine against LibreOffice's results (Fixtures, made by scripts/formula-fixtures).
         .testTarget(name: "GridFormulaTests", dependencies: ["GridFormula", "Shared"], exclude: ["Fixtures"]),
-        .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared"]),
+        .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared", "GridAuth", "RedisClient"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
         .testTarget(
             name: "SystemTests",

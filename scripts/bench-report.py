@@ -229,6 +229,21 @@ if tui:
         "—", "CPU %s; keystroke %s" % (met(p["cpuPercent"] < 50) if p else "not measured", key_result),
         base + " -c 4 -s 4 -r 1000 --grid BIG --pid grid-tui=PID (grid-tui full screen in tmux 200×50, `--key-latency-report`, `tmux send-keys` Right/Left 10 a second)")
 
+small, big = load("memory-small"), load("memory-big")
+if small and big and small.get("redisMemoryAfter") and big.get("redisMemoryAfter"):
+    # The grid's own keys (MEMORY USAGE): used_memory also moves with every other grid.
+    grid_small, grid_big = small["redisMemoryAfter"]["gridBytes"], big["redisMemoryAfter"]["gridBytes"]
+    edits_small, edits_big = small["sent"], small["sent"] + big["sent"]
+    ratio = grid_big / max(1, grid_small)
+    row("Redis memory, 1,000 cells: %s edits vs %s" % (fmt(edits_small, 0), fmt(edits_big, 0)),
+        "within 2× of the grid after 10,000 edits",
+        "the grid's keys %s KiB after %s edits, %s KiB after %s (%s×); used_memory %s → %s MiB; read after the 5 s trim delay and ops grace" % (
+            fmt(grid_small / 1024, 0), fmt(edits_small, 0), fmt(grid_big / 1024, 0), fmt(edits_big, 0), fmt(ratio, 2),
+            fmt(small["redisMemoryAfter"]["usedBytes"] / 1048576, 1), fmt(big["redisMemoryAfter"]["usedBytes"] / 1048576, 1)),
+        "—", ratio <= 2,
+        base + " -c 2 -s 2 -r 2000 --hot 1000 --grid G --no-events --redis-memory --redis-memory-settle 12 (servers with --trim-after 5 --ops-grace 5; the same grid twice)")
+else:
+    rows.append(("Redis memory, 1,000 cells", "", "the scenario failed to run (see scripts/bench's output)", "—", "not measured", ""))
 engine = load("formulas")
 if engine:
     row("formula engine: load %s cells with %s formulas (SUM over ranges, lookups, chains 1,000 deep)" % (fmt(engine["cells"], 0), fmt(engine["formulas"], 0)),

@@ -74,6 +74,10 @@ struct Load: AsyncParsableCommand {
     @Option(name: .customLong("pid"), help: "NAME=PID of a process to measure (CPU%, RSS); repeat") var pids: [String] = []
     @Option(help: "also measure the Redis and MariaDB whose pid files are under this services state folder (e.g. .state)") var stateDir: String?
     @Flag(help: "progress on stderr once a second") var progress = false
+    @Flag(name: .customLong("redis-memory"), help: "report Redis memory before and after the run: used_memory (INFO memory) and the --grid's keys (MEMORY USAGE), via $REDIS_URL or --redis-url")
+    var redisMemory = false
+    @Option(help: "Redis for --redis-memory (default $REDIS_URL)") var redisURL: String?
+    @Option(help: "with --redis-memory: seconds to wait after the run before reading used_memory (let the servers trim)") var redisMemorySettle: Double = 0
     @Flag(name: .customLong("no-events"), help: "write-only sessions: clients get answers and the durable watermark but no events (measures the sequencer without fan-out)") var noEvents = false
 
     func run() async throws {
@@ -100,7 +104,17 @@ struct Load: AsyncParsableCommand {
             return (String(parts[0]), pid)
         }
         if let stateDir { processes += ProcessSampler.services(stateDir: stateDir) }
-        let report = try await LoadRun(configuration: configuration, processes: processes, logger: common.logger()).run()
+        let memoryURL = redisMemory ? redisURL ?? ProcessInfo.processInfo.environment["REDIS_URL"] : nil
+        if redisMemory && memoryURL == nil { throw ValidationError("--redis-memory needs --redis-url or REDIS_URL") }
+        if redisMemory && grid == nil { throw ValidationError("--redis-memory needs --grid, the grid whose keys it measures") }
+        var before: RedisMemory?
+        if let memoryURL, let grid { before = try await RedisMemory.measure(url: memoryURL, grid: grid, logger: common.logger()) }
+        var report = try await LoadRun(configuration: configuration, processes: processes, logger: common.logger()).run()
+        if let memoryURL, let grid {
+            if redisMemorySettle > 0 { try await Task.sleep(for: .milliseconds(Int64(redisMemorySettle * 1000))) }
+            report.redisMemoryBefore = before
+            report.redisMemoryAfter = try await RedisMemory.measure(url: memoryURL, grid: grid, logger: common.logger())
+        }
         print(common.json ? try encode(report) : report.table)
     }
 }

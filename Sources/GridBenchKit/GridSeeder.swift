@@ -4,7 +4,7 @@ import RedisClient
 
 /// Writes a grid with H history entries and N non-empty cells straight into MySQL and Redis, in
 /// the layout the server itself leaves after persisting and trimming (see `EventWriter`,
-/// `GridScripts`, `LogEntry`, `GridRebuilder`): every entry in MySQL's `ops`, the cells in both
+/// `GridSchema`, `GridRebuilder`): every entry in MySQL's `ops`, the cells in both
 /// stores, the watermark, and a short recent tail of the log in the Redis stream. History entry i
 /// sets cell i mod N, so each cell's state is its last write.
 public struct GridSeeder: Sendable {
@@ -158,7 +158,7 @@ public struct GridSeeder: Sendable {
             ["SET", "grid:{\(grid)}:durable", last],
             ["XGROUP", "CREATE", log, "persist", last, "MKSTREAM"],
             ["SET", "grid:{\(grid)}:ready", "1"],
-            ["SADD", "grids", grid],
+            ["SADD", "grids:{index}", grid],
         ]
         for start in stride(from: 0, to: commands.count, by: 500) {
             let replies = try await redis.pipeline(Array(commands[start..<min(commands.count, start + 500)]))

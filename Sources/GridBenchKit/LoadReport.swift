@@ -35,6 +35,10 @@ public struct LoadReport: Codable, Sendable {
     public var processes: [ProcessUsage]
     /// Clients that stopped reading after login (not in the figures above).
     public var stalled = 0
+    /// With `--redis-memory`: Redis's memory before the run and after it (and after
+    /// `--redis-memory-settle`), in all and for the run's grid.
+    public var redisMemoryBefore: RedisMemory?
+    public var redisMemoryAfter: RedisMemory?
 
     public var table: String {
         var lines: [String] = []
@@ -56,6 +60,11 @@ public struct LoadReport: Codable, Sendable {
         row("delivery same-server", latency(deliverySameServer))
         row("delivery cross-server", latency(deliveryCrossServer))
         row("durable latency", latency(durable) + (notDurable > 0 ? ", \(notDurable) not durable" : ""))
+        if let before = redisMemoryBefore, let after = redisMemoryAfter {
+            func mib(_ bytes: Int) -> String { f(Double(bytes) / 1_048_576, 2) + " MiB" }
+            row("redis memory (grid keys)", "before \(mib(before.gridBytes))  after \(mib(after.gridBytes))")
+            row("redis used_memory", "before \(mib(before.usedBytes))  after \(mib(after.usedBytes))")
+        }
         for process in processes {
             row("process \(process.name)", "cpu \(f(process.cpuPercent))%  rss \(f(process.rssMiB)) MiB  peak \(f(process.peakRSSMiB)) MiB"
                 + (process.rssBeforeClientsMiB.map { "  (before clients \(f($0)) MiB)" } ?? ""))

@@ -82,6 +82,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-queued-bytes"), help: "Bytes queued for one client (not yet written to its socket) before it is dropped as too slow to read.")
     var maxQueuedBytes: Int = ServerConfiguration.Limits().outboundQueueBytes
 
+    @Option(name: .customLong("trim-after"), help: "Seconds a durable watermark ages before the Redis log is trimmed below it.")
+    var trimAfter: Int = Int(ServerConfiguration.PersisterConfiguration().trimAfter.components.seconds)
+    @Option(name: .customLong("ops-grace"), help: "Seconds an op's outcome stays in Redis after the op is durable (resends without the resend mark are recognised that long).")
+    var opsGrace: Int = Int(ServerConfiguration.PersisterConfiguration().opsGrace.components.seconds)
+
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
@@ -106,6 +111,9 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.serverID = serverID
         configuration.persist = !noPersist
+        guard trimAfter >= 0, opsGrace >= 0 else { throw ValidationError("--trim-after and --ops-grace must be at least 0 seconds") }
+        configuration.persister.trimAfter = .seconds(trimAfter)
+        configuration.persister.opsGrace = .seconds(opsGrace)
         guard maxQueuedFrames > 0 else { throw ValidationError("--max-queued-frames must be at least 1") }
         configuration.limits.outboundQueueFrames = maxQueuedFrames
         try applyLimits(to: &configuration.limits)

@@ -15,7 +15,7 @@ struct PersistenceTests {
     static func makeLog(grid: String, redis: RedisClient, edits: Int) async throws -> [GridEvent] {
         let sequencer = Sequencer(redis: redis)
         let store = GridStore(redis: redis)
-        _ = try await redis.command(["SET", GridRebuilder.readyKey(grid), "1"])
+        _ = try await redis.command(["SET", GridSchema(grid: grid).ready, "1"])
         try await store.appendSessionEvent(grid: grid, kind: .sessionOpen, session: "s-\(grid)", user: "alice", server: "test")
         var generator = SystemRandomNumberGenerator()
         var model = GridModel()
@@ -36,8 +36,8 @@ struct PersistenceTests {
     }
 
     static func readLog(grid: String, redis: RedisClient, after: Version) async throws -> [GridEvent] {
-        let reply = try await redis.command(["XRANGE", RedisKeys(grid: grid).log, "(\(after)", "+"])
-        return (reply.array ?? []).compactMap(LogEntry.decode)
+        let reply = try await redis.command(["XRANGE", GridSchema(grid: grid).log, "(\(after)", "+"])
+        return (reply.array ?? []).compactMap(GridSchema.LogRecord.decode)
     }
 
     static func withClients(_ body: (RedisClient, MySQLClient) async throws -> Void) async throws {
@@ -106,7 +106,7 @@ struct PersistenceTests {
             // MySQL holds the first 25 entries; the rest exist only in the stream.
             let durable = log[24].id
             try await mysql.withConnection { connection in try EventWriter.write(Array(log.prefix(25)), grid: grid, on: connection) }
-            _ = try await redis.command(["XTRIM", RedisKeys(grid: grid).log, "MINID", log[10].id.description])
+            _ = try await redis.command(["XTRIM", GridSchema(grid: grid).log, "MINID", log[10].id.description])
             let reader = HistoryReader(redis: redis, mysql: mysql)
             var forward: [GridEvent] = []
             var after = Version.zero

@@ -15,7 +15,7 @@ struct RestoreTests {
     @Test func aBatchCommittedAfterRedisLostItIsNotMarkedDurableAndTheGridIsRestored() async throws {
         try await PersistenceTests.withClients { redis, mysql in
             let grid = try await SequencerTests.newGrid("lost", redis: redis)
-            let keys = RedisKeys(grid: grid)
+            let keys = GridSchema(grid: grid)
             let sequencer = Sequencer(redis: redis)
             let store = GridStore(redis: redis)
             _ = try await sequencer.submit(SequencerTests.submission(grid: grid, op: "a", value: "kept", base: .zero, user: "alice"))
@@ -66,7 +66,7 @@ struct RestoreTests {
         await hub.activate(session: "before", welcome: "welcome-before", version: old.version, snapshotAt: old.takenAt)
         await hub.subscribe(session: "logging-in", outbox: loggingIn)
 
-        _ = try await GridScripts.announceRestore.run(redis, keys: [RedisKeys(grid: grid).ephemeral], args: [])
+        _ = try await GridSchema.Scripts.announceRestore.run(redis, keys: [GridSchema(grid: grid).ephemeral], args: [])
         let ended = await Self.frames(until: before)
         #expect(ended.first == "welcome-before")
         #expect(ended.last?.contains("\"code\":\"grid_unavailable\"") == true, "\(ended)")

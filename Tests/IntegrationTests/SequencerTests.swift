@@ -24,7 +24,7 @@ struct SequencerTests {
     /// A new grid: nothing to rebuild, so the sequencer may accept edits at once.
     static func newGrid(_ name: String, redis: RedisClient) async throws -> String {
         let grid = uniqueGrid(name)
-        _ = try await redis.command(["SET", GridRebuilder.readyKey(grid), "1"])
+        _ = try await redis.command(["SET", GridSchema(grid: grid).ready, "1"])
         return grid
     }
 
@@ -56,7 +56,7 @@ struct SequencerTests {
             base = accepted[0]
         }
         #expect(conflicts == 100)
-        let contested = try await alice.command(["HGET", RedisKeys(grid: grid).contested, "A1"])
+        let contested = try await alice.command(["HGET", GridSchema(grid: grid).contested, "A1"])
         #expect(contested.string != nil, "the last losing write leaves the cell contested")
         await alice.shutdown()
         await bob.shutdown()
@@ -66,7 +66,7 @@ struct SequencerTests {
         let redis = try RedisTestSupport.makeClient()
         let sequencer = Sequencer(redis: redis)
         let grid = try await Self.newGrid("dup", redis: redis)
-        let keys = RedisKeys(grid: grid)
+        let keys = GridSchema(grid: grid)
         let first = try await sequencer.submit(Self.submission(grid: grid, op: "op-1", value: "one", base: .zero, user: "u"))
         let lost = try await sequencer.submit(Self.submission(grid: grid, op: "op-2", value: "two", base: .zero, user: "v"))
         let lengthBefore = try await redis.command(["XLEN", keys.log]).int
@@ -83,7 +83,7 @@ struct SequencerTests {
         let redis = try RedisTestSupport.makeClient()
         let sequencer = Sequencer(redis: redis)
         let grid = try await Self.newGrid("resolve", redis: redis)
-        let keys = RedisKeys(grid: grid)
+        let keys = GridSchema(grid: grid)
         let won = try await sequencer.submit(Self.submission(grid: grid, op: "w", value: "first", base: .zero, user: "u"))
         _ = try await sequencer.submit(Self.submission(grid: grid, op: "l", value: "second", base: .zero, user: "v"))
         #expect(try await redis.command(["HEXISTS", keys.contested, "A1"]).int == 1)

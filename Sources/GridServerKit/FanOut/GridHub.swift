@@ -23,7 +23,7 @@ public actor GridHub {
     }
 
     public let grid: String
-    private let keys: RedisKeys
+    private let keys: GridSchema
     private let redis: RedisClient
     private let metrics: ServerMetrics?
     private let logger: Logger
@@ -36,7 +36,7 @@ public actor GridHub {
     init(grid: String, redis: RedisClient, metrics: ServerMetrics? = nil, logger: Logger) {
         self.grid = grid
         self.metrics = metrics
-        self.keys = RedisKeys(grid: grid)
+        self.keys = GridSchema(grid: grid)
         self.redis = redis
         var logger = logger
         logger[metadataKey: "grid"] = "\(grid)"
@@ -122,25 +122,22 @@ public actor GridHub {
     /// between the two, so it ends too and logs in again.
     private func resume() async throws {
         try await prepare()
-        end(
-            Array(subscribers.keys), code: .redisUnavailable, reason: "Redis came back; the grid's tail restarted",
-            message: "Redis at \(redis.configuration.redactedURL) was unavailable and is back; reconnecting resends your unsaved edits"
-        )
+        end(Array(subscribers.keys), ServerErrors.redisBack(redis.configuration.redactedURL), reason: "Redis came back; the grid's tail restarted")
     }
 
     /// Without Redis no session can see or make edits: every local session ends with an error
     /// that tells the client to reconnect (it keeps and resends its unsaved edits).
     private func endAllSessions(because error: any Error) {
         end(
-            Array(subscribers.keys), code: .redisUnavailable, reason: "Redis unavailable: \(GridSession.describe(error))",
-            message: GridSession.redisLostMessage(redis.configuration.redactedURL, error)
+            Array(subscribers.keys), ServerErrors.redisLost(redis.configuration.redactedURL, error),
+            reason: "Redis unavailable: \(ServerErrors.describe(error))"
         )
     }
 
     /// Ends these sessions: each gets one error frame, then its connection closes and the
     /// session is recorded as ended with `reason`.
-    private func end(_ sessions: [String], code: ErrorCode, reason: String, message: String) {
-        let frame = codec.encode(ServerMessage.error(.init(code: code, message: message)))
+    private func end(_ sessions: [String], _ error: ProtocolError, reason: String) {
+        let frame = codec.encode(ServerMessage.error(.init(error)))
         for session in sessions {
             guard let subscriber = subscribers.removeValue(forKey: session) else { continue }
             subscriber.outbox.send(frame)
@@ -164,7 +161,7 @@ public actor GridHub {
                         }
                         continue
                     }
-                    guard let event = LogEntry.decode(entry) else { continue }
+                    guard let event = GridSchema.LogRecord.decode(entry) else { continue }
                     logPosition = event.id.description
                     newest = event.id
                     broadcast(ByteBuffer(string: codec.encode(ServerMessage.event(event))), version: event.id, isEvent: true)
@@ -201,10 +198,7 @@ public actor GridHub {
     }
 
     private func endRestored(_ sessions: [String]) {
-        end(
-            sessions, code: .gridUnavailable, reason: "grid restored from MySQL",
-            message: "the grid was restored from MySQL after Redis lost recent edits; reconnecting loads it, and your unsaved edits are resent"
-        )
+        end(sessions, ServerErrors.gridRestored, reason: "grid restored from MySQL")
     }
 
     private static func restoreTime(_ fields: RedisValue) -> Int64? {

@@ -123,40 +123,77 @@ final class EditPipeline: Sendable {
     private static func answer(_ item: Edit, _ context: Context) async -> Bool {
         let services = context.services
         let codec = WireCodec()
+        let outcome: SequencerOutcome
         do {
-            let result: Sequencer.Result
-            do {
-                result = try Sequencer.result(of: try await item.reply.get(), grid: item.submission.grid)
-            } catch is GridNotReady {
-                // Redis came back without this grid: rebuild it from MySQL, then decide the edit.
-                try await services.rebuilder.ensure(grid: item.submission.grid)
-                result = try await services.sequencer.submit(item.submission)
-            } catch let error as RedisError where error.code == .serverError && error.message.hasPrefix("NOSCRIPT") {
-                // Redis restarted and forgot the script; `submit` loads it again.
-                result = try await services.sequencer.submit(item.submission)
-            }
-            switch result.outcome {
-            case .accepted(let version):
-                context.outbox.send(codec.encode(ServerMessage.ack(.init(op: item.edit.op, cell: item.submission.cell, version: version))))
-                services.metrics.editsAccepted.increment()
-            case .conflict(let version, let winner):
-                services.metrics.editsConflicted.increment()
-                context.outbox.send(codec.encode(ServerMessage.conflict(.init(
-                    op: item.edit.op, cell: item.submission.cell, version: version, yours: item.edit.value, base: item.edit.base, theirs: winner
-                ))))
-            }
-            services.metrics.ackLatency.record(ContinuousClock.now - item.received)
-            return true
+            outcome = try await decide(item, services)
+        } catch let error as ResendLookupFailed {
+            // A resend that may be applied already cannot be decided without MySQL: the session
+            // ends, and the client resends the edit after reconnecting (once MySQL is back).
+            services.metrics.mysqlErrors.increment()
+            context.logger.warning("resent op not found in Redis and MySQL failed", metadata: ["op": "\(item.edit.op)", "error": "\(error.underlying)"])
+            context.outbox.send(codec.encode(ServerMessage.error(.init(
+                ServerErrors.resendUnverified(services.mysql.configuration.redactedURL, error.underlying)
+            ))))
+            context.outbox.finish(reason: "MySQL unavailable: \(ServerErrors.describe(error.underlying))")
+            return false
         } catch {
             // Redis is the order of events: without it the session cannot go on. The client keeps
             // its unacknowledged edits and resends them after reconnecting.
             services.metrics.redisErrors.increment()
             context.logger.warning("Redis failed during session", metadata: ["error": "\(error)"])
-            context.outbox.send(codec.encode(ServerMessage.error(.init(
-                ProtocolError(.redisUnavailable, GridSession.redisLostMessage(services.redis.configuration.redactedURL, error))
-            ))))
-            context.outbox.finish(reason: "Redis unavailable: \(GridSession.describe(error))")
+            context.outbox.send(codec.encode(ServerMessage.error(.init(ServerErrors.redisLost(services.redis.configuration.redactedURL, error)))))
+            context.outbox.finish(reason: "Redis unavailable: \(ServerErrors.describe(error))")
             return false
         }
+        switch outcome {
+        case .accepted(let version):
+            context.outbox.send(codec.encode(ServerMessage.ack(.init(op: item.edit.op, cell: item.submission.cell, version: version))))
+            services.metrics.editsAccepted.increment()
+        case .conflict(let version, let winner):
+            services.metrics.editsConflicted.increment()
+            context.outbox.send(codec.encode(ServerMessage.conflict(.init(
+                op: item.edit.op, cell: item.submission.cell, version: version, yours: item.edit.value, base: item.edit.base, theirs: winner
+            ))))
+        }
+        services.metrics.ackLatency.record(ContinuousClock.now - item.received)
+        return true
     }
+
+    /// The edit's outcome: from Redis (new or a duplicate), or for a resend Redis no longer
+    /// knows, from MySQL, or sequenced now if MySQL never stored it either.
+    private static func decide(_ item: Edit, _ services: ServerServices) async throws -> SequencerOutcome {
+        do {
+            return try await services.sequencer.settle(item.reply, item.submission).outcome
+        } catch is GridNotReady {
+            // Redis came back without this grid: rebuild it from MySQL, then decide the edit.
+            try await services.rebuilder.ensure(grid: item.submission.grid)
+            do {
+                return try await services.sequencer.submit(item.submission).outcome
+            } catch is UnknownResend {
+                return try await decideUnknownResend(item.submission, services)
+            }
+        } catch is UnknownResend {
+            return try await decideUnknownResend(item.submission, services)
+        }
+    }
+
+    /// A resend Redis does not know: its outcome is in MySQL if it was durable and then trimmed
+    /// from Redis; otherwise it never reached Redis (or Redis lost it) and is sequenced now.
+    private static func decideUnknownResend(_ submission: Sequencer.Submission, _ services: ServerServices) async throws -> SequencerOutcome {
+        let stored: SequencerOutcome?
+        do {
+            stored = try await StoredOutcomes(mysql: services.mysql).outcome(grid: submission.grid, op: submission.op)
+        } catch {
+            throw ResendLookupFailed(underlying: error)
+        }
+        if let stored { return stored }
+        var submission = submission
+        submission.resend = false
+        return try await services.sequencer.submit(submission).outcome
+    }
+}
+
+/// MySQL could not tell whether a resent op was applied before.
+private struct ResendLookupFailed: Error {
+    let underlying: any Error
 }

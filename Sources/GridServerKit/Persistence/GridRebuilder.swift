@@ -8,32 +8,27 @@ import Shared
 /// marks, recent op outcomes and the stream position from MySQL. Until then the sequencer
 /// refuses edits (`ready` marker absent), so no edit is decided against a state that lost data.
 public struct GridRebuilder: Sendable {
-    let redis: RedisClient
+    let store: GridStore
     let mysql: MySQLClient
     let logger: Logger
-    /// Op outcomes restored for resends: clients drop an edit once durable, so only recent ops
-    /// can come back.
-    var recentOpsMilliseconds: Int64 = 3_600_000
+    /// Op outcomes restored for resends: clients drop an edit once durable, so only ops within
+    /// the ops grace period can come back without a `resend` mark (older resends ask MySQL).
+    var recentOpsMilliseconds = ServerConfiguration.PersisterConfiguration().opsGraceMilliseconds
 
     public init(redis: RedisClient, mysql: MySQLClient, logger: Logger) {
-        self.redis = redis
+        self.store = GridStore(redis: redis)
         self.mysql = mysql
         self.logger = logger
     }
 
-    public static func readyKey(_ grid: String) -> String { "grid:{\(grid)}:ready" }
-
     /// Checks, at every login, that Redis is not missing anything MySQL holds; rebuilds if it is.
     public func ensure(grid: String) async throws {
         if try await isCurrent(grid: grid) { return }
-        let lock = "grid:{\(grid)}:rebuild"
-        while try await redis.command(["SET", lock, "1", "NX", "PX", "30000"]).isNull {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        defer { Task { _ = try? await redis.command(["DEL", lock]) } }
+        try await store.lockRebuild(grid: grid)
+        defer { Task { [store] in try? await store.unlockRebuild(grid: grid) } }
         if try await isCurrent(grid: grid) { return }
         // Edits wait (the sequencer answers "not ready") until the state is whole again.
-        _ = try await redis.command(["DEL", Self.readyKey(grid)])
+        try await store.setReady(grid: grid, false)
         try await rebuild(grid: grid)
     }
 
@@ -42,17 +37,14 @@ public struct GridRebuilder: Sendable {
     /// writes are newer than the lost ones. Redis's own `durable` key is: it is set only after
     /// MySQL committed, so a restart that lost writes MySQL has also left it behind.
     private func isCurrent(grid: String) async throws -> Bool {
-        let keys = RedisKeys(grid: grid)
-        let replies = try await redis.pipeline([["EXISTS", Self.readyKey(grid)], ["GET", keys.durable]])
-        guard replies[0].int == 1 else { return false }
-        let durable = replies[1].string.flatMap { Version($0) } ?? .zero
+        let readiness = try await store.readiness(grid: grid)
+        guard readiness.ready else { return false }
         guard let watermark = try await self.watermark(grid: grid) else { return true }
-        if durable >= watermark { return true }
+        if readiness.durable >= watermark { return true }
         // Redis's durable key trails MySQL by one commit while a persister announces it, which
         // a login storm hits constantly. Redis losing writes loses a suffix of its log, so still
         // holding the entry MySQL's watermark names means it lost nothing up to it.
-        let held = try await redis.command(["XRANGE", keys.log, watermark.description, watermark.description])
-        return !(held.array ?? []).isEmpty
+        return try await store.logHolds(grid: grid, watermark)
     }
 
     private func watermark(grid: String) async throws -> Version? {
@@ -60,11 +52,10 @@ public struct GridRebuilder: Sendable {
     }
 
     private func rebuild(grid: String) async throws {
-        let keys = RedisKeys(grid: grid)
         let watermark = try await self.watermark(grid: grid)
-        let newest = try await redis.command(["XREVRANGE", keys.log, "+", "-", "COUNT", "1"]).array?.first?.array?.first?.string.flatMap { Version($0) }
+        let newest = try await store.newestLogEntry(grid: grid)
         guard let watermark else {
-            _ = try await redis.command(["SET", Self.readyKey(grid), "1"])
+            try await store.setReady(grid: grid, true)
             return
         }
         logger.warning("Redis lost grid state; rebuilding from MySQL", metadata: ["grid": "\(grid)", "mysql": "\(watermark)", "redis": "\(newest?.description ?? "empty")"])
@@ -80,66 +71,42 @@ public struct GridRebuilder: Sendable {
             [.text(grid), .text(grid)]
         )
         let ops = try await mysql.query(
-            """
-            SELECT op_id, kind, id_ms, id_seq, winner_version, winner_at, winner_user, winner_kind, winner_value FROM ops
-            WHERE grid = ? AND op_id IS NOT NULL AND at_ms > ?
-            """,
+            "SELECT \(StoredOutcomes.columns) FROM ops WHERE grid = ? AND op_id IS NOT NULL AND at_ms > ?",
             [.text(grid), .int(WallClock.nowMilliseconds() - recentOpsMilliseconds)]
         )
         let first = try await mysql.query("SELECT id_ms, id_seq FROM ops WHERE grid = ? ORDER BY id_ms, id_seq LIMIT 1", [.text(grid)]).first
 
         // Merge, never roll back: a cell Redis holds at a newer version than MySQL (written after
         // the restart, or not yet persisted) keeps its Redis state.
-        var inRedis: [String: Version] = [:]
-        GridStore.forEachPair(try await redis.command(["HGETALL", keys.cells])) { cell, record in
-            inRedis[cell] = LogEntry.cellState(record)?.version
-        }
-        var commands: [[String]] = []
-        var rebuilt: Set<String> = []
+        let inRedis = try await store.cellVersions(grid: grid)
+        var restore = GridStore.Restore(durable: watermark)
         for row in cells {
-            guard let cell = row["cell"].string, let version = row["version"].string, let stored = Version(version) else { continue }
+            guard let cell = row["cell"].string, let stored = row["version"].string.flatMap({ Version($0) }) else { continue }
             if let current = inRedis[cell], current >= stored { continue }
-            rebuilt.insert(cell)
-            let value = row["value"].string
-            let record = [version, row["at_ms"].string ?? "0", row["user_name"].string ?? "", value == nil ? "c" : "s", value ?? ""].joined(separator: "\t")
-            commands.append(["HSET", keys.cells, cell, record])
+            restore.cells[cell] = CellState(
+                value: row["value"].string, version: stored, user: row["user_name"].string ?? "", at: row["at_ms"].int ?? 0
+            )
         }
         // A rebuilt cell is contested exactly when MySQL's last event for it is a conflict.
-        for cell in rebuilt { commands.append(["HDEL", keys.contested, cell]) }
+        restore.uncontested = Array(restore.cells.keys)
         for row in contested {
-            guard let cell = row["cell"].string, rebuilt.contains(cell) || inRedis[cell] == nil,
+            guard let cell = row["cell"].string, restore.cells[cell] != nil || inRedis[cell] == nil,
                 let ms = row["id_ms"].int, let seq = row["id_seq"].int
             else { continue }
-            commands.append(["HSET", keys.contested, cell, "\(ms)-\(seq)"])
+            restore.contested[cell] = Version(milliseconds: UInt64(ms), sequence: UInt64(seq))
         }
-        for row in ops {
-            guard let op = row["op_id"].string, let ms = row["id_ms"].int, let seq = row["id_seq"].int else { continue }
-            let outcome: String
-            if row["kind"].string == "conflict" {
-                outcome = ["c", "\(ms)-\(seq)", row["winner_version"].string ?? "0-0", row["winner_at"].string ?? "0",
-                           row["winner_user"].string ?? "", row["winner_kind"].string ?? "c", row["winner_value"].string ?? ""].joined(separator: "\t")
-            } else {
-                outcome = "a\t\(ms)-\(seq)"
-            }
-            // Outcomes Redis still knows stay as they are.
-            commands.append(["HSETNX", keys.ops, op, outcome])
+        restore.outcomes = ops.compactMap { row in
+            guard let op = row["op_id"].string, let outcome = StoredOutcomes.outcome(row) else { return nil }
+            return (op, outcome)
         }
         if let first, let ms = first["id_ms"].int, let seq = first["id_seq"].int {
-            commands.append(["SET", keys.first, "\(ms)-\(seq)"])
+            restore.first = Version(milliseconds: UInt64(ms), sequence: UInt64(seq))
         }
-        commands.append(["SET", keys.durable, watermark.description])
-        _ = try await redis.pipeline(commands)
-        // New entries must sort after everything MySQL holds; the group starts after it too.
-        do {
-            _ = try await redis.command(["XGROUP", "CREATE", keys.log, RedisKeys.persistGroup, watermark.description, "MKSTREAM"])
-        } catch let error as RedisError where error.message.hasPrefix("BUSYGROUP") {}
-        if (newest ?? .zero) < watermark {
-            _ = try await redis.command(["XSETID", keys.log, watermark.description])
-        }
-        _ = try await redis.command(["SET", Self.readyKey(grid), "1"])
-        if !rebuilt.isEmpty {
+        try await store.restore(grid: grid, restore)
+        try await store.setReady(grid: grid, true)
+        if !restore.cells.isEmpty {
             // Sessions logged in before the restore hold cells it changed without an event.
-            _ = try await GridScripts.announceRestore.run(redis, keys: [keys.ephemeral], args: [])
+            try await store.announceRestore(grid: grid)
         }
         logger.info("grid rebuilt from MySQL", metadata: ["grid": "\(grid)", "cells": "\(cells.count)", "contested": "\(contested.count)"])
     }

@@ -5,28 +5,25 @@ import Shared
 /// Pages through a grid's whole history: what MySQL holds (up to the durable watermark) and the
 /// stream's tail beyond it, without duplicates, always returned oldest first.
 public struct HistoryReader: Sendable {
-    private let redis: RedisClient
+    private let store: GridStore
     private let mysql: MySQLClient
 
     public init(redis: RedisClient, mysql: MySQLClient) {
-        self.redis = redis
+        self.store = GridStore(redis: redis)
         self.mysql = mysql
     }
 
     public func page(grid: String, request: ClientMessage.HistoryRequest, limit: Int, durable: Version) async throws -> ServerMessage.HistoryPage {
-        let keys = RedisKeys(grid: grid)
         if let after = request.after {
             var entries = try await stored(grid: grid, after: after, upTo: durable, limit: limit + 1)
             if entries.count <= limit {
                 let from = max(after, durable)
-                let tail = try await redis.command(["XRANGE", keys.log, "(\(from)", "+", "COUNT", String(limit + 1 - entries.count)])
-                entries += (tail.array ?? []).compactMap(LogEntry.decode)
+                entries += try await store.logEntries(grid: grid, after: from, count: limit + 1 - entries.count)
             }
             return .init(id: request.id, entries: Array(entries.prefix(limit)), more: entries.count > limit)
         }
         let before = request.before
-        let tail = try await redis.command(["XREVRANGE", keys.log, before.map { "(\($0)" } ?? "+", "(\(durable)", "COUNT", String(limit + 1)])
-        var newestFirst = (tail.array ?? []).compactMap(LogEntry.decode)
+        var newestFirst = try await store.logEntriesNewestFirst(grid: grid, before: before, after: durable, count: limit + 1)
         if newestFirst.count <= limit {
             let below = min(before ?? durable.next, durable.next)
             newestFirst += try await stored(grid: grid, before: below, limit: limit + 1 - newestFirst.count)

@@ -7,7 +7,9 @@ import Shared
 /// Copies every grid's log into MySQL. Any server may persist a grid; a Redis lease picks one
 /// at a time, so batches commit in log order. Entries are read through a consumer group, written
 /// in one transaction per batch, acknowledged only after the commit, and the new durable
-/// watermark is announced to every server. The stream is trimmed only below what MySQL holds.
+/// watermark is announced to every server. The stream is trimmed only below what MySQL holds,
+/// and op outcomes only once their ops have been durable for the ops grace period. The loop
+/// for each grid is `PersisterStateMachine`; this type performs its actions.
 public final class Persister: Service {
     private let redis: RedisClient
     private let mysql: MySQLClient
@@ -26,7 +28,9 @@ public final class Persister: Service {
         self.redis = redis
         self.mysql = mysql
         self.store = GridStore(redis: redis)
-        self.rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
+        var rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
+        rebuilder.recentOpsMilliseconds = configuration.opsGraceMilliseconds
+        self.rebuilder = rebuilder
         self.serverID = serverID
         self.configuration = configuration
         var logger = logger
@@ -35,10 +39,11 @@ public final class Persister: Service {
     }
 
     public func run() async throws {
+        try? await store.adoptLegacyGridIndex()
         await withDiscardingTaskGroup { group in
             var running: Set<String> = []
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                if let grids = try? await redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) {
+                if let grids = try? await store.grids() {
                     for grid in grids where !running.contains(grid) {
                         running.insert(grid)
                         group.addTask { await self.persist(grid: grid) }
@@ -50,134 +55,101 @@ public final class Persister: Service {
         }
     }
 
-    private func persist(grid: String) async {
-        let keys = RedisKeys(grid: grid)
+    /// Performs the actions of the grid's `PersisterStateMachine` until cancelled.
+    func persist(grid: String) async {
         let reader = redis.makeBlockingConnection()
         defer { Task { await reader.close() } }
-        var groupReady = false
-        var checkPending = true
-        // Before recording durability in a Redis, check it holds what MySQL holds: one that came
-        // back behind would otherwise be marked durable past entries it lost, and never rebuilt.
-        var checkRedis = true
-        var failures = 0
-        var trimPoints: [(at: ContinuousClock.Instant, version: Version)] = []
+        var machine = PersisterStateMachine(
+            configuration: .init(
+                batchSize: configuration.batchSize, leaseMilliseconds: configuration.leaseMilliseconds,
+                trimAfter: configuration.trimAfter, opsGrace: configuration.opsGrace
+            ),
+            startedAtMilliseconds: WallClock.nowMilliseconds()
+        )
         // The next batch, read and decoded while the current one commits: the two take about as
         // long as each other, so a backlog drains at nearly twice the rate.
-        var prefetch: Task<[GridEvent], any Error>?
-        defer { prefetch?.cancel() }
+        var readAhead: Task<[GridEvent], any Error>?
+        defer { readAhead?.cancel() }
+        var action = machine.start()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let held = try await GridScripts.lease.run(
-                    redis, keys: [keys.persisterLease], args: [serverID, String(configuration.leaseMilliseconds)]
-                ).int == 1
-                guard held else {
-                    prefetch?.cancel()
-                    prefetch = nil
-                    checkPending = true
-                    checkRedis = true
-                    try await Task.sleep(for: .milliseconds(configuration.leaseMilliseconds / 4))
-                    continue
-                }
-                if checkRedis {
+                switch action {
+                case .takeLease:
+                    action = machine.leaseTaken(try await store.takeLease(grid: grid, holder: serverID, milliseconds: configuration.leaseMilliseconds))
+                case .ensureRedis:
                     try await rebuilder.ensure(grid: grid)
-                    checkRedis = false
-                }
-                if !groupReady {
-                    try await createGroup(keys)
-                    groupReady = true
-                }
-                let count = String(configuration.batchSize)
-                let readNew: [String] = [
-                    "XREADGROUP", "GROUP", RedisKeys.persistGroup, RedisKeys.persistConsumer, "COUNT", count, "BLOCK", "500",
-                    "STREAMS", keys.log, ">",
-                ]
-                var entries: [RedisValue] = []
-                var prefetched: [GridEvent] = []
-                if let next = prefetch {
-                    prefetch = nil
-                    prefetched = try await next.value
-                } else if checkPending {
-                    entries = Self.entries(try await redis.command([
-                        "XREADGROUP", "GROUP", RedisKeys.persistGroup, RedisKeys.persistConsumer, "COUNT", count, "STREAMS", keys.log, "0",
-                    ]))
-                    checkPending = !entries.isEmpty
-                }
-                if entries.isEmpty && prefetched.isEmpty {
-                    entries = Self.entries(try await reader.command(readNew, timeout: .seconds(5)))
-                }
-                let events = prefetched.isEmpty ? entries.compactMap(LogEntry.decode) : prefetched
-                guard let last = events.last else { continue }
-                // Only new entries are read ahead: pending ones (after a failure or a new lease)
-                // must all be written before anything newer is announced durable.
-                if !checkPending && events.count == configuration.batchSize {
-                    prefetch = Task { Self.entries(try await reader.command(readNew, timeout: .seconds(5))).compactMap(LogEntry.decode) }
-                }
-                do {
-                    try await mysql.withConnection { connection in
-                        try EventWriter.write(events, grid: grid, on: connection)
+                    action = machine.redisEnsured()
+                case .createGroup:
+                    try await store.createPersistGroup(grid: grid)
+                    action = machine.groupCreated()
+                case .readPending:
+                    let events = try await store.readPending(grid: grid, count: configuration.batchSize)
+                    action = machine.read(events, pending: true, now: .now)
+                case .readNew:
+                    let events = try await store.readNew(grid: grid, count: configuration.batchSize, on: reader)
+                    action = machine.read(events, pending: false, now: .now)
+                case .awaitReadAhead:
+                    let events = try await readAhead?.value ?? []
+                    readAhead = nil
+                    action = machine.read(events, pending: false, now: .now)
+                case .write(let events, let startReadAhead):
+                    if startReadAhead {
+                        let (store, count) = (self.store, configuration.batchSize)
+                        readAhead = Task { try await store.readNew(grid: grid, count: count, on: reader) }
                     }
-                } catch {
-                    metrics?.mysqlErrors.increment()
-                    throw error
-                }
-                metrics?.persisterBatch.record(Double(events.count))
-                metrics?.persistedEvents.increment(by: Int64(events.count))
-                metrics?.persisterLag.set(ServerMetrics.age(ofMilliseconds: last.id.milliseconds))
-                _ = try await redis.command(["XACK", keys.log, RedisKeys.persistGroup] + events.map(\.id.description))
-                if try await !store.publishDurable(grid: grid, last.id) {
-                    // Redis restarted after this batch was read and lost it: MySQL now holds
-                    // entries Redis does not, so the grid is rebuilt before anyone relies on it.
-                    logger.warning("Redis lost entries MySQL now holds; rebuilding the grid", metadata: ["grid": "\(grid)", "version": "\(last.id)"])
-                    prefetch?.cancel()
-                    prefetch = nil
-                    checkPending = true
+                    let recovering = machine.failures > 0
+                    let published = try await write(events, grid: grid)
+                    if !published {
+                        // Redis restarted after this batch was read and lost it: MySQL now holds
+                        // entries Redis does not, so the grid is rebuilt before anyone relies on it.
+                        logger.warning("Redis lost entries MySQL now holds; rebuilding the grid", metadata: ["grid": "\(grid)", "version": "\(events.last!.id)"])
+                    }
+                    action = machine.written(last: events.last!.id, published: published, now: .now)
+                    if recovering && machine.failures == 0 { logger.info("persister recovered", metadata: ["grid": "\(grid)"]) }
+                case .rebuild:
+                    readAhead?.cancel()
+                    readAhead = nil
                     try await rebuilder.ensure(grid: grid)
-                    continue
-                }
-                try await trim(keys, durable: last.id, points: &trimPoints)
-                if failures > 0 {
-                    logger.info("persister recovered", metadata: ["grid": "\(grid)"])
-                    failures = 0
+                    action = machine.rebuilt()
+                case .trim(let log, let ops, let dropLegacy):
+                    if let log { try await store.trimLog(grid: grid, below: log) }
+                    if ops != nil || dropLegacy { _ = try await store.trimOps(grid: grid, below: ops ?? .zero, dropLegacy: dropLegacy) }
+                    action = machine.trimmed()
+                case .sleep(let duration):
+                    readAhead?.cancel()
+                    readAhead = nil
+                    try? await Task.sleep(for: duration)
+                    action = machine.slept()
                 }
             } catch {
-                prefetch?.cancel()
-                prefetch = nil
-                failures += 1
-                checkPending = true
-                checkRedis = true
-                if let redisError = error as? RedisError {
-                    metrics?.redisErrors.increment()
-                    if redisError.message.hasPrefix("NOGROUP") { groupReady = false }
+                readAhead?.cancel()
+                readAhead = nil
+                let lostGroup = (error as? RedisError)?.message.hasPrefix("NOGROUP") ?? false
+                if error is RedisError { metrics?.redisErrors.increment() }
+                action = machine.failed(lostGroup: lostGroup)
+                if machine.shouldReportFailure {
+                    logger.warning("persister waiting", metadata: ["grid": "\(grid)", "error": "\(error)", "failures": "\(machine.failures)"])
                 }
-                if failures == 1 || failures % 20 == 0 {
-                    logger.warning("persister waiting", metadata: ["grid": "\(grid)", "error": "\(error)", "failures": "\(failures)"])
-                }
-                try? await Task.sleep(for: .milliseconds(min(1000, 100 * failures)))
             }
         }
     }
 
-    private func createGroup(_ keys: RedisKeys) async throws {
+    /// Writes one batch to MySQL, acknowledges it and announces the new watermark; false when
+    /// this Redis lacks the batch's last entry.
+    private func write(_ events: [GridEvent], grid: String) async throws -> Bool {
+        guard let last = events.last else { return true }
         do {
-            _ = try await redis.command(["XGROUP", "CREATE", keys.log, RedisKeys.persistGroup, "0", "MKSTREAM"])
-        } catch let error as RedisError where error.message.hasPrefix("BUSYGROUP") {
-            return
+            try await mysql.withConnection { connection in
+                try EventWriter.write(events, grid: grid, on: connection)
+            }
+        } catch {
+            metrics?.mysqlErrors.increment()
+            throw error
         }
-    }
-
-    /// Trims the stream below a watermark that has been durable for a while, so the stream keeps
-    /// a recent tail for history and for slow tails.
-    private func trim(_ keys: RedisKeys, durable: Version, points: inout [(at: ContinuousClock.Instant, version: Version)]) async throws {
-        let now = ContinuousClock.now
-        points.append((now, durable))
-        let cutoff = now - configuration.trimAfter
-        guard let index = points.lastIndex(where: { $0.at < cutoff }) else { return }
-        let point = points[index].version
-        points.removeFirst(index + 1)
-        _ = try await redis.command(["XTRIM", keys.log, "MINID", "~", point.description])
-    }
-
-    private static func entries(_ reply: RedisValue) -> [RedisValue] {
-        reply.array?.first?.array?.dropFirst().first?.array ?? []
+        metrics?.persisterBatch.record(Double(events.count))
+        metrics?.persistedEvents.increment(by: Int64(events.count))
+        metrics?.persisterLag.set(ServerMetrics.age(ofMilliseconds: last.id.milliseconds))
+        try await store.acknowledge(grid: grid, events.map(\.id))
+        return try await store.publishDurable(grid: grid, last.id)
     }
 }

@@ -74,7 +74,7 @@ public enum GridServer {
             if ended > 0 { logger.warning("ended sessions left by an earlier run of this server", metadata: ["sessions": "\(ended)"]) }
             // Until the sequencer script is known, edits wait for it to load and may be sent in
             // another order than they came.
-            try await GridScripts.sequence.preload(services.redis)
+            try await GridSchema.Scripts.sequence.preload(services.redis)
         } catch {
             logger.warning("start-up session cleanup skipped; Redis unreachable", metadata: ["error": "\(error)"])
         }

@@ -20,7 +20,7 @@ struct HealthReport: Codable, Sendable {
                 try await services.store.ping()
                 return "ok"
             } catch {
-                return "unreachable: \(GridSession.describe(error))"
+                return "unreachable: \(ServerErrors.describe(error))"
             }
         }()
         async let mysql: String = {
@@ -28,7 +28,7 @@ struct HealthReport: Codable, Sendable {
                 try await services.mysql.ping()
                 return "ok"
             } catch {
-                return "unreachable: \(GridSession.describe(error))"
+                return "unreachable: \(ServerErrors.describe(error))"
             }
         }()
         let (redisState, mysqlState) = await (redis, mysql)
@@ -48,13 +48,10 @@ struct HealthReport: Codable, Sendable {
     }
 
     static func persisterLag(_ services: ServerServices) async throws -> Int64 {
-        let grids = try await services.redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) ?? []
         var lag: Int64 = 0
-        for grid in grids {
-            let keys = RedisKeys(grid: grid)
-            let replies = try await services.redis.pipeline([["XREVRANGE", keys.log, "+", "-", "COUNT", "1"], ["GET", keys.durable]])
-            guard let newest = replies[0].array?.first?.array?.first?.string.flatMap({ Version($0) }) else { continue }
-            let durable = replies[1].string.flatMap { Version($0) } ?? .zero
+        for grid in try await services.store.grids() {
+            let (newest, durable) = try await services.store.newestAndDurable(grid: grid)
+            guard let newest else { continue }
             if newest > durable { lag = max(lag, Int64(newest.milliseconds) - Int64(durable.milliseconds)) }
         }
         return lag

@@ -95,7 +95,16 @@ public struct ServerConfiguration: Sendable {
         /// How long a durable watermark must age before the stream is trimmed below it, so the
         /// stream keeps a recent tail for history and for slow tails.
         public var trimAfter: Duration = .seconds(60)
+        /// How long an op's outcome stays in Redis once the op is durable, for clients that
+        /// resend it without the `resend` mark (docs/PROTOCOL.md §6). After that MySQL answers
+        /// marked resends; `grid:{g}:outcomes` holds only this window of ops.
+        public var opsGrace: Duration = .seconds(300)
         public init() {}
+
+        var opsGraceMilliseconds: Int64 {
+            let (seconds, attoseconds) = opsGrace.components
+            return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        }
     }
 
     public init() {}

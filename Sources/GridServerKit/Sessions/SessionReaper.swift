@@ -7,28 +7,24 @@ import Shared
 /// Finds sessions whose server is gone and ends them with an error, in presence and in the log
 /// (so MySQL marks them `error` too). A server is gone when its heartbeat key has expired.
 public struct SessionReaper: Sendable {
-    let redis: RedisClient
+    let store: GridStore
     let mysql: MySQLClient
     let logger: Logger
 
     public init(redis: RedisClient, mysql: MySQLClient, logger: Logger) {
-        self.redis = redis
+        self.store = GridStore(redis: redis)
         self.mysql = mysql
         self.logger = logger
     }
 
-    public static func heartbeatKey(_ server: String) -> String { "server:{\(server)}:heartbeat" }
+    /// The key lives in `GridSchema`; this name is what the heartbeat and start-up code use.
+    public static func heartbeatKey(_ server: String) -> String { GridSchema.heartbeat(server: server) }
 
     /// Every online session, by grid, as presence holds it.
     public func onlineSessions() async throws -> [(grid: String, presence: UserPresence)] {
-        let grids = try await redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) ?? []
         var result: [(String, UserPresence)] = []
-        let decoder = JSONDecoder()
-        for grid in grids.sorted() {
-            let hash = try await redis.command(["HGETALL", RedisKeys(grid: grid).presence])
-            GridStore.forEachPair(hash) { _, json in
-                if let presence = try? decoder.decode(UserPresence.self, from: Data(json.utf8)) { result.append((grid, presence)) }
-            }
+        for grid in try await store.grids().sorted() {
+            for presence in try await store.presence(grid: grid) { result.append((grid, presence)) }
         }
         return result
     }
@@ -37,7 +33,7 @@ public struct SessionReaper: Sendable {
     public func serversWithoutHeartbeat(except me: String) async throws -> Set<String> {
         var dead: Set<String> = []
         for server in Set(try await onlineSessions().map(\.presence.server)) where server != me {
-            if try await redis.command(["EXISTS", Self.heartbeatKey(server)]).int == 0 { dead.insert(server) }
+            if try await !store.isAlive(server: server) { dead.insert(server) }
         }
         return dead
     }
@@ -87,10 +83,6 @@ public struct SessionReaper: Sendable {
     }
 
     private func fail(grid: String, session: String, reason: String) async throws -> Int {
-        let keys = RedisKeys(grid: grid)
-        let reply = try await GridScripts.failSession.run(
-            redis, keys: [keys.presence, keys.log, keys.first, keys.ephemeral], args: [session, reason, String(WallClock.nowMilliseconds())]
-        )
-        return Int(reply.int ?? 0)
+        try await store.failSession(grid: grid, session: session, reason: reason) ? 1 : 0
     }
 }

@@ -1,17 +1,22 @@
-/// The Lua scripts that make each grid operation atomic in Redis.
-public enum GridScripts {
+extension GridSchema {
+/// The Lua scripts that make each grid operation atomic in Redis. Each touches keys of one grid
+/// (one hash tag) only, passed in KEYS, so it runs on that grid's Cluster slot.
+public enum Scripts {
     /// The sequencer: drops a duplicate op id, then applies the conflict rule (first committed
     /// write wins) and appends either the write or a conflict event to the log.
     ///
-    /// KEYS: log, cells, ops, contested, first, ready.
-    /// ARGV: op, kind (set|clear|resolve), cell, value, base, user, session, server, now-ms.
-    /// Returns {"notready", ""} while the grid's state is not (re)built, else {"dup"|"new", outcome}; outcome is "a\t<id>" for an accepted op, or
-    /// "c\t<id>\t<winner version>\t<winner at>\t<winner user>\t<winner kind s|c>\t<winner value>".
+    /// KEYS: log, cells, ops, opsByVersion, contested, first, ready, legacyOps.
+    /// ARGV: op, kind (set|clear|resolve), cell, value, base, user, session, server, now-ms,
+    /// resend (1 or 0).
+    /// Returns {"notready", ""} while the grid's state is not (re)built; {"unknown", ""} for a
+    /// resend whose op id Redis does not know (nothing is written: MySQL is asked first); else
+    /// {"dup"|"new", outcome}, outcome an `OutcomeRecord`. Writes a `CellRecord` and a `LogRecord`.
     public static let sequence = RedisScript(
         """
-        if redis.call('EXISTS', KEYS[6]) == 0 then return {'notready', ''} end
-        local done = redis.call('HGET', KEYS[3], ARGV[1])
+        if redis.call('EXISTS', KEYS[7]) == 0 then return {'notready', ''} end
+        local done = redis.call('HGET', KEYS[3], ARGV[1]) or redis.call('HGET', KEYS[8], ARGV[1])
         if done then return {'dup', done} end
+        if ARGV[10] == '1' then return {'unknown', ''} end
         local ver, at, by, kind, val = '0-0', '0', '', 'c', ''
         local cur = redis.call('HGET', KEYS[2], ARGV[3])
         if cur then
@@ -33,7 +38,7 @@ public enum GridScripts {
           fields = {'k', 'resolve'}
           for _, f in ipairs(common) do table.insert(fields, f) end
           id = redis.call('XADD', KEYS[1], '*', unpack(fields))
-          redis.call('HDEL', KEYS[4], ARGV[3])
+          redis.call('HDEL', KEYS[5], ARGV[3])
           outcome = 'a\\t' .. id
         elseif ver == ARGV[5] then
           fields = {'k', ARGV[2]}
@@ -48,7 +53,7 @@ public enum GridScripts {
           if kind == 's' then table.insert(fields, 'old'); table.insert(fields, val) end
           id = redis.call('XADD', KEYS[1], '*', unpack(fields))
           redis.call('HSET', KEYS[2], ARGV[3], id .. '\\t' .. ARGV[9] .. '\\t' .. ARGV[6] .. '\\t' .. flag .. '\\t' .. newval)
-          redis.call('HDEL', KEYS[4], ARGV[3])
+          redis.call('HDEL', KEYS[5], ARGV[3])
           outcome = 'a\\t' .. id
         else
           fields = {'k', 'conflict'}
@@ -57,12 +62,31 @@ public enum GridScripts {
           for _, f in ipairs({'wv', ver, 'wt', at, 'wu', by, 'wk', kind}) do table.insert(fields, f) end
           if kind == 's' then table.insert(fields, 'wval'); table.insert(fields, val) end
           id = redis.call('XADD', KEYS[1], '*', unpack(fields))
-          redis.call('HSET', KEYS[4], ARGV[3], id)
+          redis.call('HSET', KEYS[5], ARGV[3], id)
           outcome = 'c\\t' .. id .. '\\t' .. ver .. '\\t' .. at .. '\\t' .. by .. '\\t' .. kind .. '\\t' .. val
         end
         redis.call('HSET', KEYS[3], ARGV[1], outcome)
-        redis.call('SET', KEYS[5], id, 'NX')
+        local dash = string.find(id, '-', 1, true)
+        redis.call('ZADD', KEYS[4], string.sub(id, 1, dash - 1) .. string.format('%03d', math.min(tonumber(string.sub(id, dash + 1)), 999)), ARGV[1])
+        redis.call('SET', KEYS[6], id, 'NX')
         return {'new', outcome}
+        """
+    )
+
+    /// Forgets the outcomes of ops up to a version, at most `limit` per call so that Redis is
+    /// never blocked for long; with `dropLegacy`, also the whole legacy op hash (it holds only
+    /// ops older than the grace period by then).
+    /// KEYS: ops, opsByVersion, legacyOps. ARGV: the highest score to remove (`GridSchema.opTrimBound`),
+    /// limit, dropLegacy (1 or 0).
+    /// Returns how many outcomes were removed.
+    public static let trimOps = RedisScript(
+        """
+        if ARGV[3] == '1' then redis.call('UNLINK', KEYS[3]) end
+        local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        if #ids == 0 then return 0 end
+        redis.call('HDEL', KEYS[1], unpack(ids))
+        redis.call('ZREM', KEYS[2], unpack(ids))
+        return #ids
         """
     )
 
@@ -151,4 +175,5 @@ public enum GridScripts {
         return 1
         """
     )
+}
 }

@@ -1,16 +1,15 @@
+import NIOCore
 import RedisClient
 import Synchronization
 
 /// A Lua script run with EVALSHA, loaded on first use and loaded again after Redis forgets it
-/// (a restart empties the script cache). Keys and arguments always travel as separate arguments.
+/// (a restart empties the script cache). This is the one place that recovers from `NOSCRIPT`.
+/// Keys and arguments always travel as separate arguments.
 public final class RedisScript: Sendable {
     public let source: String
     private let sha = Mutex<String?>(nil)
 
     public init(_ source: String) { self.source = source }
-
-    /// The digest once the script has been loaded by this process.
-    var knownSHA: String? { sha.withLock { $0 } }
 
     /// Loads the script now, so that the first calls need not wait for it.
     public func preload(_ redis: RedisClient) async throws {
@@ -31,17 +30,40 @@ public final class RedisScript: Sendable {
         }
     }
 
+    /// Writes the call on `connection` now, without waiting for the reply, so calls issued one
+    /// after another there run in that order. Pass the reply to `settle`.
+    func issue(_ redis: RedisClient, keys: [String], args: [String], on connection: RedisEventLoopConnection) -> EventLoopFuture<RedisValue> {
+        guard let known = sha.withLock({ $0 }) else {
+            // Only if the script could not be loaded at start-up (Redis was down): load it, then
+            // send. Calls issued meanwhile may run in another order; each is still atomic.
+            return connection.eventLoop.makeFutureWithTask { try await self.runMultiplexed(redis, keys: keys, args: args) }
+        }
+        return connection.send([["EVALSHA", known, String(keys.count)] + keys + args], timeout: redis.configuration.commandTimeout).map { $0[0] }
+    }
+
+    /// The reply of an issued call; runs it again (loading the script) if Redis had forgotten it.
+    func settle(_ reply: EventLoopFuture<RedisValue>, _ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
+        let value = try await reply.get()
+        if case .error(let text) = value {
+            guard Self.isNoScript(text) else { throw RedisError(code: .serverError, message: text) }
+            return try await runMultiplexed(redis, keys: keys, args: args)
+        }
+        return value
+    }
+
     private func run(
         _ redis: RedisClient, keys: [String], args: [String], send: (_ command: [String]) async throws -> RedisValue
     ) async throws -> RedisValue {
         let loaded = try await loadedSHA(redis, reload: false)
         do {
             return try await send(["EVALSHA", loaded, String(keys.count)] + keys + args)
-        } catch let error as RedisError where error.code == .serverError && error.message.hasPrefix("NOSCRIPT") {
+        } catch let error as RedisError where error.code == .serverError && Self.isNoScript(error.message) {
             let reloaded = try await loadedSHA(redis, reload: true)
             return try await send(["EVALSHA", reloaded, String(keys.count)] + keys + args)
         }
     }
+
+    private static func isNoScript(_ message: String) -> Bool { message.hasPrefix("NOSCRIPT") }
 
     private func loadedSHA(_ redis: RedisClient, reload: Bool) async throws -> String {
         if !reload, let known = sha.withLock({ $0 }) { return known }

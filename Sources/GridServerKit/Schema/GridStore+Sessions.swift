@@ -2,9 +2,7 @@ import Foundation
 import RedisClient
 import Shared
 
-/// The Redis side of one server's view of grids: snapshots, log appends, presence and the
-/// ephemeral stream. Every call sends keys and values as separate arguments.
-public struct GridStore: Sendable {
+extension GridStore {
     public struct Snapshot: Sendable {
         public var version: Version
         public var cells: [String: CellState]
@@ -16,16 +14,10 @@ public struct GridStore: Sendable {
         public var takenAt: Int64
     }
 
-    /// Entries kept in the ephemeral stream: enough for a tail to catch up after a short stall.
-    static let ephemeralLength = "10000"
-
-    public let redis: RedisClient
-
-    public init(redis: RedisClient) { self.redis = redis }
-
+    /// The login snapshot, taken atomically.
     public func snapshot(grid: String) async throws -> Snapshot {
-        let keys = RedisKeys(grid: grid)
-        let reply = try await GridScripts.snapshot.run(
+        let keys = GridSchema(grid: grid)
+        let reply = try await GridSchema.Scripts.snapshot.run(
             redis, keys: [keys.log, keys.cells, keys.contested, keys.presence, keys.durable, keys.first], args: []
         )
         guard let parts = reply.array, parts.count == 7 else {
@@ -33,14 +25,10 @@ public struct GridStore: Sendable {
         }
         var cells: [String: CellState] = [:]
         cells.reserveCapacity((parts[1].array?.count ?? 0) / 2)
-        Self.forEachPair(parts[1]) { cell, record in cells[cell] = LogEntry.cellState(record) }
+        Self.forEachPair(parts[1]) { cell, record in cells[cell] = GridSchema.CellRecord.decode(record) }
         var contested: [String: Version] = [:]
         Self.forEachPair(parts[2]) { cell, id in contested[cell] = Version(id) }
-        var users: [UserPresence] = []
-        let decoder = JSONDecoder()
-        Self.forEachPair(parts[3]) { _, json in
-            if let user = try? decoder.decode(UserPresence.self, from: Data(json.utf8)) { users.append(user) }
-        }
+        var users = Self.presences(parts[3])
         users.sort { ($0.user, $0.session) < ($1.user, $1.session) }
         return Snapshot(
             version: parts[0].string.flatMap { Version($0) } ?? .zero, cells: cells, contested: contested, users: users,
@@ -54,9 +42,11 @@ public struct GridStore: Sendable {
     public func appendSessionEvent(
         grid: String, kind: GridEvent.Kind, session: String, user: String, server: String, error: String? = nil
     ) async throws -> Version {
-        let keys = RedisKeys(grid: grid)
-        let fields = LogEntry.sessionFields(kind: kind, session: session, user: user, server: server, at: WallClock.nowMilliseconds(), error: error)
-        let reply = try await GridScripts.append.run(redis, keys: [keys.log, keys.first], args: fields)
+        let keys = GridSchema(grid: grid)
+        let fields = GridSchema.LogRecord.sessionFields(
+            kind: kind, session: session, user: user, server: server, at: WallClock.nowMilliseconds(), error: error
+        )
+        let reply = try await GridSchema.Scripts.append.run(redis, keys: [keys.log, keys.first], args: fields)
         guard let id = reply.string.flatMap({ Version($0) }) else {
             throw RedisError(code: .protocolError, message: "unexpected append reply")
         }
@@ -65,46 +55,47 @@ public struct GridStore: Sendable {
 
     /// Records a session's presence and tells every server.
     public func setPresence(grid: String, _ presence: UserPresence) async throws {
-        let keys = RedisKeys(grid: grid)
+        let keys = GridSchema(grid: grid)
         let json = String(decoding: try JSONEncoder().encode(presence), as: UTF8.self)
         _ = try await redis.pipeline([
             ["HSET", keys.presence, presence.session, json],
-            ["XADD", keys.ephemeral, "MAXLEN", "~", Self.ephemeralLength, "*", "p", json],
+            ["XADD", keys.ephemeral, "MAXLEN", "~", GridSchema.ephemeralLength, "*", "p", json],
         ])
     }
 
     /// Forgets a session's presence and tells every server it left.
     public func removePresence(grid: String, session: String) async throws {
-        let keys = RedisKeys(grid: grid)
+        let keys = GridSchema(grid: grid)
         _ = try await redis.pipeline([
             ["HDEL", keys.presence, session],
-            ["XADD", keys.ephemeral, "MAXLEN", "~", Self.ephemeralLength, "*", "left", session],
+            ["XADD", keys.ephemeral, "MAXLEN", "~", GridSchema.ephemeralLength, "*", "left", session],
         ])
     }
 
-    /// Announces a new durable watermark to every server.
-    /// Records and announces a durable watermark; false when this Redis lacks that entry.
-    public func publishDurable(grid: String, _ version: Version) async throws -> Bool {
-        let keys = RedisKeys(grid: grid)
-        return try await GridScripts.publishDurable.run(
-            redis, keys: [keys.log, keys.durable, keys.ephemeral], args: [version.description]
-        ).int == 1
+    /// Everyone online in a grid, as presence holds it.
+    public func presence(grid: String) async throws -> [UserPresence] {
+        Self.presences(try await redis.command(["HGETALL", GridSchema(grid: grid).presence]))
     }
 
-    public func registerGrid(_ grid: String) async throws {
-        _ = try await redis.command(["SADD", RedisKeys.grids, grid])
+    /// Ends a session on behalf of a server that cannot; true if this call ended it.
+    public func failSession(grid: String, session: String, reason: String) async throws -> Bool {
+        let keys = GridSchema(grid: grid)
+        let reply = try await GridSchema.Scripts.failSession.run(
+            redis, keys: [keys.presence, keys.log, keys.first, keys.ephemeral], args: [session, reason, String(WallClock.nowMilliseconds())]
+        )
+        return reply.int == 1
     }
 
-    public func ping() async throws {
-        _ = try await redis.command(["PING"])
+    public func isAlive(server: String) async throws -> Bool {
+        try await redis.command(["EXISTS", GridSchema.heartbeat(server: server)]).int == 1
     }
 
-    static func forEachPair(_ value: RedisValue, _ body: (String, String) -> Void) {
-        guard let flat = value.array else { return }
-        var index = 0
-        while index + 1 < flat.count {
-            if let key = flat[index].string, let value = flat[index + 1].string { body(key, value) }
-            index += 2
+    private static func presences(_ hash: RedisValue) -> [UserPresence] {
+        var users: [UserPresence] = []
+        let decoder = JSONDecoder()
+        forEachPair(hash) { _, json in
+            if let user = try? decoder.decode(UserPresence.self, from: Data(json.utf8)) { users.append(user) }
         }
+        return users
     }
 }
