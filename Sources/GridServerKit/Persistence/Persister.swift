@@ -51,9 +51,12 @@ public final class Persister: Service {
     }
 
     private func persist(grid: String) async {
+        // Throws only once the client is shut down or the task cancelled: the server is stopping.
+        try? await redis.withDedicatedConnection { reader in await persist(grid: grid, reader: reader) }
+    }
+
+    private func persist(grid: String, reader: RedisEventLoopConnection) async {
         let keys = RedisKeys(grid: grid)
-        let reader = redis.makeBlockingConnection()
-        defer { Task { await reader.close() } }
         var groupReady = false
         var checkPending = true
         // Before recording durability in a Redis, check it holds what MySQL holds: one that came

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import Shared
 
 /// What `/healthz` reports: whether this server can reach Redis and MySQL right now.
@@ -14,10 +15,10 @@ struct HealthReport: Codable, Sendable {
     /// `"tokens"`, or `"disabled"` when the server runs with --insecure-no-auth.
     var auth: String
 
-    static func check(_ services: ServerServices) async -> HealthReport {
+    static func check(_ checks: HealthChecks) async -> HealthReport {
         async let redis: String = {
             do {
-                try await services.store.ping()
+                try await checks.store.ping()
                 return "ok"
             } catch {
                 return "unreachable: \(GridSession.describe(error))"
@@ -25,18 +26,18 @@ struct HealthReport: Codable, Sendable {
         }()
         async let mysql: String = {
             do {
-                try await services.mysql.ping()
+                try await checks.mysql.ping()
                 return "ok"
             } catch {
                 return "unreachable: \(GridSession.describe(error))"
             }
         }()
         let (redisState, mysqlState) = await (redis, mysql)
-        let lag = redisState == "ok" ? try? await persisterLag(services) : nil
+        let lag = redisState == "ok" ? try? await persisterLag(checks.redis) : nil
         return HealthReport(
-            server: services.configuration.serverID, redis: redisState, mysql: mysqlState, spoolDepth: services.spool.depth,
+            server: checks.serverID, redis: redisState, mysql: mysqlState, spoolDepth: checks.spool.depth,
             persisterLagMilliseconds: lag, ok: redisState == "ok" && mysqlState == "ok",
-            auth: authMode(services.configuration.authentication)
+            auth: authMode(checks.authentication)
         )
     }
 
@@ -47,12 +48,12 @@ struct HealthReport: Codable, Sendable {
         }
     }
 
-    static func persisterLag(_ services: ServerServices) async throws -> Int64 {
-        let grids = try await services.redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) ?? []
+    static func persisterLag(_ redis: RedisClient) async throws -> Int64 {
+        let grids = try await redis.command(["SMEMBERS", RedisKeys.grids]).array?.compactMap(\.string) ?? []
         var lag: Int64 = 0
         for grid in grids {
             let keys = RedisKeys(grid: grid)
-            let replies = try await services.redis.pipeline([["XREVRANGE", keys.log, "+", "-", "COUNT", "1"], ["GET", keys.durable]])
+            let replies = try await redis.pipeline([["XREVRANGE", keys.log, "+", "-", "COUNT", "1"], ["GET", keys.durable]])
             guard let newest = replies[0].array?.first?.array?.first?.string.flatMap({ Version($0) }) else { continue }
             let durable = replies[1].string.flatMap { Version($0) } ?? .zero
             if newest > durable { lag = max(lag, Int64(newest.milliseconds) - Int64(durable.milliseconds)) }
