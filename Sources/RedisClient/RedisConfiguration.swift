@@ -14,8 +14,9 @@ public struct RedisConfiguration: Sendable {
     /// How long a reply may take before Redis is probed. A reply later than this is slow, not an
     /// error: the call keeps waiting as long as Redis answers the probe.
     public var commandTimeout: Duration = .seconds(5)
-    /// How long the probe (PING on a connection of its own) may take before Redis counts as lost.
-    public var probeTimeout: Duration = .seconds(5)
+    /// How long the probe (PING on a connection of its own) may take, with nothing else heard
+    /// from Redis meanwhile, before Redis counts as lost.
+    public var probeTimeout: Duration = .seconds(30)
 
     public init() {}
 

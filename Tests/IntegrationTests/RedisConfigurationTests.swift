@@ -10,7 +10,7 @@ import Testing
         #expect(configuration.password == nil)
         #expect(configuration.database == 0)
         #expect(configuration.dedicatedConnectionLimit == 64)
-        #expect(configuration.commandTimeout == .seconds(5) && configuration.probeTimeout == .seconds(5))
+        #expect(configuration.commandTimeout == .seconds(5) && configuration.probeTimeout == .seconds(30))
         #expect(configuration.redactedURL == "redis://127.0.0.1:6379/0")
     }
 

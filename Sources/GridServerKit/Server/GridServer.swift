@@ -26,7 +26,10 @@ public enum GridServer {
         }
         // Certificate problems stop the server before it touches Redis or MySQL.
         let tlsConfiguration = try configuration.tls.map(Self.tlsConfiguration)
-        let redis = RedisClient(configuration: try RedisConfiguration(url: configuration.redisURL), logger: logger)
+        var redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
+        redisConfiguration.commandTimeout = configuration.redisCommandTimeout
+        redisConfiguration.probeTimeout = configuration.redisProbeTimeout
+        let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let mysql = MySQLClient(configuration: try MySQLConfiguration(url: configuration.mysqlURL), logger: logger)
         let group: ServiceGroup
         do {
