@@ -8,8 +8,10 @@ public struct RedisConfiguration: Sendable {
     public var username: String? = nil
     public var database = 0
     /// At most this many connections leased at once for blocking calls (`withDedicatedConnection`);
-    /// a lease beyond it waits for one to end.
-    public var dedicatedConnectionLimit = 64
+    /// a lease beyond it waits for one to end. High for now: a grid's tail and its persister each
+    /// hold a lease for as long as they run (one per grid with local sessions, one per grid
+    /// persisted), so a lower bound needs those bounded first.
+    public var dedicatedConnectionLimit = 1024
     public var connectTimeout: Duration = .seconds(2)
     /// How long a reply may take before Redis is probed. A reply later than this is slow, not an
     /// error: the call keeps waiting as long as Redis answers the probe.
