@@ -90,6 +90,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
+    @Option(name: .customLong("redis-timeout-ms"), help: "A Redis reply later than this makes the server probe Redis; while Redis answers, the reply is slow and waited for, not an outage.")
+    var redisTimeoutMilliseconds: Int = 5000
+
+    @Option(name: .customLong("redis-probe-timeout-ms"), help: "How long Redis may stay silent, its probe unanswered, before the server counts it as lost and ends sessions.")
+    var redisProbeTimeoutMilliseconds: Int = 30000
+
     @OptionGroup var secret: SecretSource
 
     @Flag(name: .customLong("insecure-no-auth"), help: "Local development only: accept every client without a token, as any user, with full rights.")
@@ -120,6 +126,11 @@ struct Serve: AsyncParsableCommand {
         guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536 (one inbound frame)") }
         configuration.limits.outboundQueueBytes = maxQueuedBytes
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
+        guard redisTimeoutMilliseconds > 0, redisProbeTimeoutMilliseconds > 0 else {
+            throw ValidationError("--redis-timeout-ms and --redis-probe-timeout-ms must be at least 1")
+        }
+        configuration.redisCommandTimeout = .milliseconds(redisTimeoutMilliseconds)
+        configuration.redisProbeTimeout = .milliseconds(redisProbeTimeoutMilliseconds)
         configuration.mysqlURL = mysqlURL ?? environment["MYSQL_URL"] ?? configuration.mysqlURL
         configuration.spoolDirectory = spoolDirectory ?? environment["GRID_STATE_DIR"].map { $0 + "/spool" } ?? configuration.spoolDirectory
         switch (tlsCertificate, tlsKey) {

@@ -1,13 +1,17 @@
 import Logging
 import NIOPosix
+import ServiceLifecycle
 
 /// A pool of MariaDB connections whose blocking libmariadb calls all run on a dedicated
 /// `NIOThreadPool`, never on Swift's cooperative pool or an event loop.
 ///
 /// Connections reconnect by themselves: one that hits a connection error is discarded, and the
-/// next lease connects and prepares its statements again. Call `shutdown()` before releasing the
-/// client.
-public final class MySQLClient: Sendable {
+/// next lease connects and prepares its statements again.
+///
+/// A `Service`: `run()` waits for the group's graceful shutdown, then shuts the client down.
+/// Calls work before `run()` starts (a server applies its migrations first). Without a service
+/// group, call `shutdown()` before releasing the client.
+public final class MySQLClient: Service, Sendable {
     public let configuration: MySQLConfiguration
     let logger: Logger
     private let threadPool: NIOThreadPool
@@ -58,6 +62,12 @@ public final class MySQLClient: Sendable {
     /// Succeeds when a connection to the server works; a dead idle connection is replaced first.
     public func ping() async throws {
         try await withConnection { try $0.ping() }
+    }
+
+    /// Waits for the service group's graceful shutdown (or cancellation), then shuts down.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
     }
 
     /// Closes idle connections and stops the threads after running leases finish. Later calls

@@ -38,12 +38,12 @@ final class RESPReader {
         return RedisError(code: .protocolError, message: "malformed reply from Redis: \(text)")
     }
 
-    /// Appends one command in RESP: an array of bulk strings.
-    static func encode(_ command: [String], into buffer: inout ByteBuffer) {
+    /// Appends one command in RESP: an array of bulk strings. Arguments may hold any bytes.
+    static func encode<Command: Collection>(_ command: Command, into buffer: inout ByteBuffer) where Command.Element: Collection<UInt8> {
         buffer.writeString("*\(command.count)\r\n")
         for argument in command {
-            buffer.writeString("$\(argument.utf8.count)\r\n")
-            buffer.writeString(argument)
+            buffer.writeString("$\(argument.count)\r\n")
+            buffer.writeBytes(argument)
             buffer.writeString("\r\n")
         }
     }

@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -9,33 +10,40 @@ import Glibc
 import Darwin
 #endif
 
-/// A pooled Redis client built on blocking hiredis calls. Every hiredis call runs on the
-/// client's own `NIOThreadPool` (one thread per pooled connection), so a slow server never
-/// blocks the Swift cooperative pool or an event loop.
-public final class RedisClient: Sendable {
+/// The server's one way to Redis, on one kind of connection (`RedisEventLoopConnection`):
+/// - commands, pipelines and scripts share one pipelined connection per event loop, the
+///   caller's own when it runs on one, so a session's edits reach Redis without a thread switch;
+/// - blocking reads (XREAD / XREADGROUP BLOCK) lease a connection of their own with
+///   `withDedicatedConnection`, at most `configuration.dedicatedConnectionLimit` at once;
+/// - the heartbeat gets one on an event loop of its own (`makeIsolatedConnection`).
+/// Connections open on first use and reopen after they break. A late reply is slow, not lost:
+/// see `RedisLiveness`.
+///
+/// A `Service`: `run()` waits for the group's graceful shutdown, then closes every connection.
+/// Calls work before `run()` starts (a server loads scripts and cleans up before its group runs).
+public final class RedisClient: Service, Sendable {
     public let configuration: RedisConfiguration
     private let logger: Logger
-    private let threadPool: NIOThreadPool
-    private let pool: RedisConnectionPool
-    private let blockingConnections = NIOLockedValueBox(BlockingRegistry())
-    private let eventLoopConnections = NIOLockedValueBox(EventLoopRegistry())
     private let eventLoops: any EventLoopGroup
+    private let liveness: RedisLiveness
+    private let registry = NIOLockedValueBox(Registry())
 
-    private struct EventLoopRegistry {
-        /// One shared connection per event loop, for `multiplexed`.
+    private struct Registry {
+        /// One shared connection per event loop.
         var shared: [ObjectIdentifier: RedisEventLoopConnection] = [:]
-        /// Dedicated ones, closed at shutdown too.
-        var dedicated: [RedisEventLoopConnection] = []
+        /// Dedicated connections leased now.
+        var leased: [ObjectIdentifier: RedisEventLoopConnection] = [:]
+        /// Connections on loops their owners drive (the heartbeat's), closed at shutdown too.
+        var isolated: [RedisEventLoopConnection] = []
+        /// Leases waiting for room, first come first served.
+        var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+        var cancelledWaiters: Set<Int> = []
+        var lastWaiterID = 0
         var isClosed = false
     }
 
-    private struct BlockingRegistry {
-        var connections: [Int: RedisBlockingConnection] = [:]
-        var lastID = 0
-    }
-
-    /// `eventLoops`: where `multiplexed` and `makeEventLoopConnection` connections run; the
-    /// same group as the server's channels, so a session's Redis replies arrive on its own loop.
+    /// `eventLoops`: where the connections run; the same group as the server's channels, so a
+    /// session's Redis replies arrive on its own loop.
     public init(configuration: RedisConfiguration, logger: Logger, eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         // A write to a socket the server already closed raises SIGPIPE, which would kill the
         // process instead of surfacing as connectionLost. Idempotent, so harmless if the
@@ -44,22 +52,13 @@ public final class RedisClient: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.eventLoops = eventLoops
-        self.threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.poolSize))
-        self.threadPool.start()
-        self.pool = RedisConnectionPool(configuration: configuration, logger: logger)
-    }
-
-    deinit {
-        // NIOThreadPool asserts in deinit unless shut down; a forgotten shutdown() must not crash.
-        if self.pool.close() {
-            self.threadPool.shutdownGracefully { _ in }
-        }
+        self.liveness = RedisLiveness(configuration: configuration, eventLoops: eventLoops, logger: logger)
     }
 
     /// Runs one command. An error reply throws `RedisError` with code `.serverError` and the
     /// server's text as the message.
     public func command(_ args: [String]) async throws -> RedisValue {
-        try await self.command(bytes: args.map { Array($0.utf8) })
+        try await self.sharedConnection().command(args, timeout: self.configuration.commandTimeout)
     }
 
     public func command(_ args: String...) async throws -> RedisValue {
@@ -68,116 +67,168 @@ public final class RedisClient: Sendable {
 
     /// Like `command(_:)` for arguments that are not text (serialized values, binary keys).
     public func command(bytes args: [[UInt8]]) async throws -> RedisValue {
-        let reply = try await self.run { try $0.execute(args) }
-        if case .error(let text) = reply {
-            throw RedisError(code: .serverError, message: text)
-        }
-        return reply
+        try await self.sharedConnection().command(bytes: args, timeout: self.configuration.commandTimeout)
     }
 
-    /// Sends all commands on one connection before reading the replies. Error replies come back
-    /// in place as `.error`; a broken connection throws. Wrapping the batch in MULTI ... EXEC
-    /// makes it a transaction, since it all runs on one connection.
+    /// Sends all commands together on one connection, pipelined with every other caller's there.
+    /// Error replies come back in place as `.error`; a lost connection throws. Wrapping the batch
+    /// in MULTI ... EXEC makes it a transaction: nothing else runs between the batch's commands.
+    /// For short commands only: a blocking one would hold up everyone sharing the connection
+    /// (use `withDedicatedConnection`).
     public func pipeline(_ commands: [[String]]) async throws -> [RedisValue] {
-        try await self.pipeline(bytes: commands.map { $0.map { Array($0.utf8) } })
+        guard !commands.isEmpty else { return [] }
+        return try await self.sharedConnection().pipeline(commands, timeout: self.configuration.commandTimeout)
     }
 
     public func pipeline(bytes commands: [[[UInt8]]]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        return try await self.run { try $0.pipeline(commands) }
+        return try await self.sharedConnection().pipeline(bytes: commands, timeout: self.configuration.commandTimeout)
     }
 
-    /// Sends the commands together on the calling event loop's own connection (any loop's when
-    /// the caller is not on one), pipelined with every other caller's: no thread switch and no
-    /// waiting for a free pooled connection. Error replies come back in place as `.error`.
-    /// For short commands only: a blocking one would hold up everyone sharing the connection.
+    /// The same as `pipeline(_:)`: every short command is multiplexed on the caller's loop's
+    /// connection. Kept for the callers that name the shape.
     public func multiplexed(_ commands: [[String]]) async throws -> [RedisValue] {
-        let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? self.eventLoops.any()
-        return try await self.multiplexedConnection(on: eventLoop).pipeline(commands, timeout: self.configuration.commandTimeout)
+        try await self.pipeline(commands)
     }
 
-    /// The connection `multiplexed` uses on `eventLoop` (one per loop, shared), for callers that
-    /// issue commands without waiting (`RedisEventLoopConnection.send`).
+    /// The shared connection on `eventLoop`, for callers that issue commands without waiting
+    /// (`RedisEventLoopConnection.send`) and need their order kept.
     public func multiplexedConnection(on eventLoop: any EventLoop) throws -> RedisEventLoopConnection {
-        try self.eventLoopConnections.withLockedValue { registry in
-            guard !registry.isClosed else { throw RedisError(code: .closed, message: "Redis client is shut down") }
+        try self.registry.withLockedValue { registry in
+            guard !registry.isClosed else { throw Self.closedError }
             if let existing = registry.shared[ObjectIdentifier(eventLoop)] { return existing }
-            let made = RedisEventLoopConnection(configuration: self.configuration, eventLoop: eventLoop)
+            let made = self.makeConnection(on: eventLoop, role: .shared)
             registry.shared[ObjectIdentifier(eventLoop)] = made
             return made
         }
     }
 
-    /// A connection of its own on an event loop, for commands that wait server-side (XREAD
-    /// BLOCK) without holding a thread. `shutdown()` closes it too.
-    public func makeEventLoopConnection() -> RedisEventLoopConnection {
-        let connection = RedisEventLoopConnection(configuration: self.configuration, eventLoop: self.eventLoops.next())
-        let isClosed = self.eventLoopConnections.withLockedValue { registry in
-            if !registry.isClosed { registry.dedicated.append(connection) }
-            return registry.isClosed
-        }
-        if isClosed { connection.close() }
-        return connection
+    /// Leases a connection of its own for `body`, for commands that wait server-side (XREAD
+    /// BLOCK, XREADGROUP BLOCK) without holding up anyone else or any thread. The connection is
+    /// closed when `body` returns; cancelling the task drops it at once, which ends a blocked read.
+    /// At most `configuration.dedicatedConnectionLimit` leases run at once; more wait for one
+    /// to end. Throws `.closed` once the client is shut down.
+    public func withDedicatedConnection<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (RedisEventLoopConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await self.leaseDedicated()
+        defer { self.release(connection) }
+        return try await body(connection)
     }
 
-    /// A connection with its own thread for commands that block server-side (XREAD BLOCK,
-    /// XREADGROUP BLOCK, BLPOP), so they never hold a pooled thread. `shutdown()` closes it too.
-    public func makeBlockingConnection() -> RedisBlockingConnection {
-        self.blockingConnections.withLockedValue { registry in
-            registry.lastID += 1
-            let id = registry.lastID
-            let connection = RedisBlockingConnection(
-                configuration: self.configuration,
-                logger: self.logger,
-                id: id,
-                isClosed: self.pool.isClosed
-            ) { [blockingConnections] in
-                _ = blockingConnections.withLockedValue { $0.connections.removeValue(forKey: id) }
-            }
-            if !self.pool.isClosed {
-                registry.connections[id] = connection
-            }
-            return connection
+    /// A connection on a loop the caller drives itself, outside the shared ones: the heartbeat's,
+    /// which must keep renewing while every shared loop is busy. A late reply fails its call at
+    /// once (no probe), and its replies count as signs that Redis is alive. `shutdown()` closes it.
+    public func makeIsolatedConnection(on eventLoop: any EventLoop) throws -> RedisEventLoopConnection {
+        try self.registry.withLockedValue { registry in
+            guard !registry.isClosed else { throw Self.closedError }
+            let made = self.makeConnection(on: eventLoop, role: .plain)
+            registry.isolated.append(made)
+            return made
         }
     }
 
-    /// Closes the pooled and blocking connections and stops the threads. Waits for calls in
-    /// flight; later calls throw `.closed`.
+    /// Replies that came later than the command timeout while Redis still answered (so the
+    /// call went on waiting instead of failing).
+    public var slowReplies: Int { self.liveness.slowReplies }
+
+    /// Probes Redis did not answer: each failed the late call and dropped its connection.
+    public var failedProbes: Int { self.liveness.failedProbes }
+
+    /// Waits for the service group's graceful shutdown (or cancellation), then closes everything.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await self.shutdown()
+    }
+
+    /// Closes every connection; calls in flight fail, later ones throw `.closed`. Idempotent.
     public func shutdown() async {
-        guard self.pool.close() else { return }
-        let blocking = self.blockingConnections.withLockedValue { registry in
-            defer { registry.connections = [:] }
-            return Array(registry.connections.values)
-        }
-        for connection in blocking {
-            await connection.close()
-        }
-        let onEventLoops = self.eventLoopConnections.withLockedValue { registry in
+        let (connections, waiters) = self.registry.withLockedValue { registry -> ([RedisEventLoopConnection], [CheckedContinuation<Void, any Error>]) in
+            guard !registry.isClosed else { return ([], []) }
             registry.isClosed = true
-            defer { registry = EventLoopRegistry(isClosed: true) }
-            return Array(registry.shared.values) + registry.dedicated
+            defer {
+                registry.shared = [:]
+                registry.leased = [:]
+                registry.isolated = []
+                registry.waiters = []
+            }
+            return (Array(registry.shared.values) + Array(registry.leased.values) + registry.isolated, registry.waiters.map(\.continuation))
         }
-        for connection in onEventLoops { connection.close() }
-        do {
-            try await self.threadPool.shutdownGracefully()
-        } catch {
-            self.logger.debug("Redis thread pool shutdown failed", metadata: ["error": "\(error)"])
-        }
+        for waiter in waiters { waiter.resume(throwing: Self.closedError) }
+        for connection in connections { connection.close() }
+        self.liveness.close()
         self.logger.info("Redis client shut down", metadata: ["redis.url": "\(self.configuration.redactedURL)"])
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (RedisConnectionHandle) throws -> T) async throws -> T {
-        guard !self.pool.isClosed else { throw RedisError(code: .closed, message: "Redis client is shut down") }
-        do {
-            return try await self.threadPool.runIfActive { [pool] in
-                try pool.withConnection(body)
+    private static let closedError = RedisError(code: .closed, message: "Redis client is shut down")
+
+    private func makeConnection(on eventLoop: any EventLoop, role: RedisEventLoopConnection.Role) -> RedisEventLoopConnection {
+        RedisEventLoopConnection(configuration: self.configuration, eventLoop: eventLoop, liveness: self.liveness, role: role, logger: self.logger)
+    }
+
+    /// The caller's own loop's connection when it runs on one of ours, else any loop's.
+    private func sharedConnection() throws -> RedisEventLoopConnection {
+        try self.multiplexedConnection(on: self.eventLoops.any())
+    }
+
+    private func leaseDedicated() async throws -> RedisEventLoopConnection {
+        var warned = false
+        while true {
+            let leased = try self.registry.withLockedValue { registry -> RedisEventLoopConnection? in
+                guard !registry.isClosed else { throw Self.closedError }
+                guard registry.leased.count < self.configuration.dedicatedConnectionLimit else { return nil }
+                let made = self.makeConnection(on: self.eventLoops.next(), role: .dedicated)
+                registry.leased[ObjectIdentifier(made)] = made
+                return made
             }
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            // A pool that is shutting down refuses work with CancellationError or ThreadPoolInactive.
-            if self.pool.isClosed { throw RedisError(code: .closed, message: "Redis client is shut down") }
-            throw error
+            if let leased { return leased }
+            if !warned {
+                warned = true
+                self.logger.warning(
+                    "every dedicated Redis connection is leased; waiting for one",
+                    metadata: ["redis.dedicated.limit": "\(self.configuration.dedicatedConnectionLimit)"]
+                )
+            }
+            try await self.waitForRoom()
         }
+    }
+
+    private func waitForRoom() async throws {
+        let id = self.registry.withLockedValue { registry in
+            registry.lastWaiterID += 1
+            return registry.lastWaiterID
+        }
+        // A cancel that came after the wait ended leaves its mark: clear it.
+        defer { _ = self.registry.withLockedValue { $0.cancelledWaiters.remove(id) } }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let refusal: (any Error)? = self.registry.withLockedValue { registry in
+                    if registry.isClosed { return Self.closedError }
+                    if registry.cancelledWaiters.remove(id) != nil { return CancellationError() }
+                    registry.waiters.append((id, continuation))
+                    return nil
+                }
+                if let refusal { continuation.resume(throwing: refusal) }
+            }
+        } onCancel: {
+            let waiter = self.registry.withLockedValue { registry -> CheckedContinuation<Void, any Error>? in
+                guard let index = registry.waiters.firstIndex(where: { $0.id == id }) else {
+                    registry.cancelledWaiters.insert(id)
+                    return nil
+                }
+                return registry.waiters.remove(at: index).continuation
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    private func release(_ connection: RedisEventLoopConnection) {
+        connection.close()
+        let next = self.registry.withLockedValue { registry -> CheckedContinuation<Void, any Error>? in
+            registry.leased[ObjectIdentifier(connection)] = nil
+            return registry.waiters.isEmpty ? nil : registry.waiters.removeFirst().continuation
+        }
+        next?.resume()
     }
 }

@@ -7,12 +7,18 @@ public struct RedisConfiguration: Sendable {
     /// Redis 6 ACL user; only sent when `password` is set too.
     public var username: String? = nil
     public var database = 0
-    /// Number of pooled connections, which is also the number of threads running blocking
-    /// hiredis calls.
-    public var poolSize = 4
+    /// At most this many connections leased at once for blocking calls (`withDedicatedConnection`);
+    /// a lease beyond it waits for one to end. High for now: a grid's tail and its persister each
+    /// hold a lease for as long as they run (one per grid with local sessions, one per grid
+    /// persisted), so a lower bound needs those bounded first.
+    public var dedicatedConnectionLimit = 1024
     public var connectTimeout: Duration = .seconds(2)
-    /// Socket read/write timeout for pooled commands.
+    /// How long a reply may take before Redis is probed. A reply later than this is slow, not an
+    /// error: the call keeps waiting as long as Redis answers the probe.
     public var commandTimeout: Duration = .seconds(5)
+    /// How long the probe (PING on a connection of its own) may take, with nothing else heard
+    /// from Redis meanwhile, before Redis counts as lost.
+    public var probeTimeout: Duration = .seconds(30)
 
     public init() {}
 

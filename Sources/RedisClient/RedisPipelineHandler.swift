@@ -8,9 +8,11 @@ final class RedisPipelineHandler: ChannelDuplexHandler {
     typealias OutboundIn = Request
     typealias OutboundOut = ByteBuffer
 
-    /// Commands sent together, answered together.
+    /// Commands sent together, answered together; already in RESP, so the caller's thread
+    /// encodes and the event loop only writes.
     struct Request {
-        let commands: [[String]]
+        let payload: ByteBuffer
+        let count: Int
         let promise: EventLoopPromise<[RedisValue]>
     }
 
@@ -21,31 +23,31 @@ final class RedisPipelineHandler: ChannelDuplexHandler {
     }
 
     private let target: String
+    private let liveness: RedisLiveness
     private let reader = RESPReader()
     private var pending = CircularBuffer<Pending>()
 
-    init(target: String) {
+    init(target: String, liveness: RedisLiveness) {
         self.target = target
+        self.liveness = liveness
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = self.unwrapOutboundIn(data)
-        guard !request.commands.isEmpty else {
+        guard request.count > 0 else {
             request.promise.succeed([])
             promise?.succeed()
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)
-        for command in request.commands {
-            RESPReader.encode(command, into: &buffer)
-        }
         var replies: [RedisValue] = []
-        replies.reserveCapacity(request.commands.count)
-        self.pending.append(Pending(expected: request.commands.count, replies: replies, promise: request.promise))
-        context.write(self.wrapOutboundOut(buffer), promise: promise)
+        replies.reserveCapacity(request.count)
+        self.pending.append(Pending(expected: request.count, replies: replies, promise: request.promise))
+        context.write(self.wrapOutboundOut(request.payload), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Any bytes from Redis show it is alive, however slow this connection's reply is.
+        self.liveness.noteReply()
         do {
             try self.reader.feed(self.unwrapInboundIn(data))
             while let reply = try self.reader.next() {

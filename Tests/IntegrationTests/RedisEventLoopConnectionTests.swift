@@ -1,10 +1,15 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import RedisClient
 import Testing
 
-/// The NIO-driven connections the sequencer and the grid tails use, against the real Redis.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The NIO-driven connections every Redis call uses, against the real Redis.
 @Suite(.serialized)
 struct RedisEventLoopConnectionTests {
     /// Calls made one after another, from off the loop and on it, are answered in that order:
@@ -12,7 +17,7 @@ struct RedisEventLoopConnectionTests {
     @Test func repliesComeInTheOrderTheCallsWereMade() async throws {
         let client = try RedisTestSupport.makeClient()
         defer { Task { await client.shutdown() } }
-        let connection = client.makeEventLoopConnection()
+        let connection = try client.multiplexedConnection(on: MultiThreadedEventLoopGroup.singleton.next())
         let key = RedisTestSupport.key("order")
         var offLoop: [EventLoopFuture<[RedisValue]>] = []
         for _ in 0..<500 { offLoop.append(connection.send([["INCR", key]], timeout: .seconds(5))) }
@@ -74,26 +79,57 @@ struct RedisEventLoopConnectionTests {
     @Test(.timeLimit(.minutes(1))) func cancellingABlockedReadEndsItAndTheNextCallReconnects() async throws {
         let client = try RedisTestSupport.makeClient()
         defer { Task { await client.shutdown() } }
-        let connection = client.makeEventLoopConnection()
-        let key = RedisTestSupport.key("blocked")
-        let started = ContinuousClock.now
-        let blocked = Task { try await connection.command(["XREAD", "BLOCK", "20000", "STREAMS", key, "$"], timeout: .seconds(30)) }
-        try await Task.sleep(for: .milliseconds(200))
-        blocked.cancel()
-        _ = await blocked.result
-        #expect(ContinuousClock.now - started < .seconds(10), "the cancelled read kept waiting")
-        #expect(try await connection.command(["PING"], timeout: .seconds(5)).string == "PONG")
+        try await client.withDedicatedConnection { connection in
+            let key = RedisTestSupport.key("blocked")
+            let started = ContinuousClock.now
+            let blocked = Task { try await connection.command(["XREAD", "BLOCK", "20000", "STREAMS", key, "$"], timeout: .seconds(30)) }
+            try await Task.sleep(for: .milliseconds(200))
+            blocked.cancel()
+            _ = await blocked.result
+            #expect(ContinuousClock.now - started < .seconds(10), "the cancelled read kept waiting")
+            #expect(try await connection.command(["PING"], timeout: .seconds(5)).string == "PONG")
+        }
     }
 
-    @Test func aReplyLaterThanTheTimeoutFailsTheCallAndTheNextOneReconnects() async throws {
-        let client = try RedisTestSupport.makeClient()
+    /// Redis paused (as when it is too busy to answer for a while): replies come later than the
+    /// command timeout, the probe is answered late too, and nothing fails.
+    @Test(.timeLimit(.minutes(1))) func aPausedRedisIsSlowNotLost() async throws {
+        var configuration = try RedisTestSupport.configuration()
+        configuration.commandTimeout = .milliseconds(300)
+        configuration.probeTimeout = .seconds(5)
+        let client = try RedisTestSupport.makeClient(configuration)
+        let admin = try RedisTestSupport.makeClient()
+        defer { Task { await client.shutdown(); await admin.shutdown() } }
+        let key = RedisTestSupport.key("paused")
+        _ = try await client.command(["SET", key, "kept"])
+        _ = try await admin.command(["CLIENT", "PAUSE", "1500", "ALL"])
+        let started = ContinuousClock.now
+        #expect(try await client.command(["GET", key]).string == "kept")
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        #expect(client.slowReplies >= 1)
+        #expect(client.failedProbes == 0)
+        _ = try await client.command(["DEL", key])
+    }
+
+    /// Redis frozen (SIGSTOP): the connection is open but nothing answers, not even the probe,
+    /// so the call fails as lost, and the next call after Redis resumes works.
+    @Test(.timeLimit(.minutes(1))) func aFrozenRedisIsLostOnceTheProbeFails() async throws {
+        var configuration = try RedisTestSupport.configuration()
+        configuration.commandTimeout = .milliseconds(300)
+        configuration.probeTimeout = .milliseconds(500)
+        let client = try RedisTestSupport.makeClient(configuration)
         defer { Task { await client.shutdown() } }
-        let connection = client.makeEventLoopConnection()
-        let key = RedisTestSupport.key("timeout")
-        let error = await #expect(throws: RedisError.self) {
-            try await connection.command(["XREAD", "BLOCK", "2000", "STREAMS", key, "$"], timeout: .milliseconds(300))
-        }
-        #expect(error?.code == .timeout)
-        #expect(try await connection.command(["PING"], timeout: .seconds(5)).string == "PONG")
+        let info = try #require(try await client.command(["INFO", "server"]).string)
+        let pid = try #require(info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("process_id:") }.flatMap { Int32($0.dropFirst(11)) })
+        kill(pid, SIGSTOP)
+        let started = ContinuousClock.now
+        let error = await #expect(throws: RedisError.self) { try await client.command(["PING"]) }
+        let elapsed = ContinuousClock.now - started
+        kill(pid, SIGCONT)
+        #expect(error?.code == .timeout && error?.isConnectionError == true)
+        #expect(error?.message.contains("probe") == true)
+        #expect(elapsed < .seconds(5))
+        #expect(client.failedProbes >= 1)
+        #expect(try await client.command(["PING"]).string == "PONG")
     }
 }

@@ -14,14 +14,12 @@ enum RedisTestSupport {
         ProcessInfo.processInfo.environment["GRID_SKIP_RESTART"] == "1"
     }
 
-    static func configuration(poolSize: Int = 4) throws -> RedisConfiguration {
-        var configuration = try RedisConfiguration(url: self.url)
-        configuration.poolSize = poolSize
-        return configuration
+    static func configuration() throws -> RedisConfiguration {
+        try RedisConfiguration(url: self.url)
     }
 
-    static func makeClient(poolSize: Int = 4, logger: Logger = Logger(label: "RedisClientTests")) throws -> RedisClient {
-        RedisClient(configuration: try self.configuration(poolSize: poolSize), logger: logger)
+    static func makeClient(_ configuration: RedisConfiguration? = nil, logger: Logger = Logger(label: "RedisClientTests")) throws -> RedisClient {
+        RedisClient(configuration: try configuration ?? self.configuration(), logger: logger)
     }
 
     /// Keys are unique per test and per run so suites can share one server.

@@ -29,8 +29,8 @@ struct SequencerTests {
     }
 
     @Test func twoConnectionsRacingOnOneCellGiveExactlyOneWinnerPerBaseVersion() async throws {
-        let alice = try RedisTestSupport.makeClient(poolSize: 2)
-        let bob = try RedisTestSupport.makeClient(poolSize: 2)
+        let alice = try RedisTestSupport.makeClient()
+        let bob = try RedisTestSupport.makeClient()
         let grid = try await Self.newGrid("race", redis: alice)
         let aliceSequencer = Sequencer(redis: alice)
         let bobSequencer = Sequencer(redis: bob)
@@ -102,7 +102,7 @@ struct SequencerTests {
 @Suite(.serialized)
 struct SequencerBatchingTests {
     @Test func concurrentSubmissionsThroughOnePipelineEachGetTheirOwnOutcome() async throws {
-        let redis = try RedisTestSupport.makeClient(poolSize: 2)
+        let redis = try RedisTestSupport.makeClient()
         let grid = try await SequencerTests.newGrid("batch", redis: redis)
         let sequencer = Sequencer(redis: redis)
         // 200 edits at once: 100 cells written from 0-0 once each, then each again from 0-0 (a conflict).

@@ -87,8 +87,20 @@ public actor GridHub {
     /// Tails the grid until cancelled, on a connection of its own driven by an event loop: the
     /// blocked XREAD holds no thread, and its reply is handled where it arrives.
     func runTail() async {
-        let connection = redis.makeEventLoopConnection()
-        defer { connection.close() }
+        do {
+            try await redis.withDedicatedConnection { connection in
+                await tail(on: connection)
+            }
+        } catch {
+            // Only a client that is shut down, or a cancelled wait for a lease: the server is stopping.
+            logger.debug("grid tail stopped", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A failed XREAD here means Redis is lost, not slow: the client keeps waiting for a late
+    /// reply as long as Redis answers a probe, so only a broken connection or a failed probe
+    /// ends the grid's sessions.
+    private func tail(on connection: RedisEventLoopConnection) async {
         var failures = 0
         while !Task.isCancelled {
             do {

@@ -57,8 +57,11 @@ public final class Persister: Service {
 
     /// Performs the actions of the grid's `PersisterStateMachine` until cancelled.
     func persist(grid: String) async {
-        let reader = redis.makeBlockingConnection()
-        defer { Task { await reader.close() } }
+        // Throws only once the client is shut down or the task cancelled: the server is stopping.
+        try? await redis.withDedicatedConnection { reader in await persist(grid: grid, reader: reader) }
+    }
+
+    private func persist(grid: String, reader: RedisEventLoopConnection) async {
         var machine = PersisterStateMachine(
             configuration: .init(
                 batchSize: configuration.batchSize, leaseMilliseconds: configuration.leaseMilliseconds,

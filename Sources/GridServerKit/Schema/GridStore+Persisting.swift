@@ -26,7 +26,7 @@ extension GridStore {
 
     /// New entries for the persister, waiting up to half a second for them, on `connection`: a
     /// blocking read must not hold a pooled connection.
-    func readNew(grid: String, count: Int, on connection: RedisBlockingConnection) async throws -> [GridEvent] {
+    func readNew(grid: String, count: Int, on connection: RedisEventLoopConnection) async throws -> [GridEvent] {
         Self.events(try await connection.command([
             "XREADGROUP", "GROUP", GridSchema.persistGroup, GridSchema.persistConsumer, "COUNT", String(count), "BLOCK", "500",
             "STREAMS", GridSchema(grid: grid).log, ">",

@@ -26,39 +26,48 @@ public enum GridServer {
         }
         // Certificate problems stop the server before it touches Redis or MySQL.
         let tlsConfiguration = try configuration.tls.map(Self.tlsConfiguration)
-        let redis = RedisClient(configuration: try RedisConfiguration(url: configuration.redisURL), logger: logger)
+        var redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
+        redisConfiguration.commandTimeout = configuration.redisCommandTimeout
+        redisConfiguration.probeTimeout = configuration.redisProbeTimeout
+        let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let mysql = MySQLClient(configuration: try MySQLConfiguration(url: configuration.mysqlURL), logger: logger)
-        defer {
-            Task {
-                await redis.shutdown()
-                await mysql.shutdown()
-            }
-        }
-        try await migrate(mysql, logger: logger)
-        let services = try ServerServices(configuration: configuration, redis: redis, mysql: mysql, logger: logger)
-        await startUp(services, logger: logger)
-        let app = try buildApplication(services: services, tls: tlsConfiguration, logger: logger)
-        let persister = Persister(
-            redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister,
-            metrics: services.metrics, logger: logger
-        )
-        var optional: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if configuration.persist { optional.append(.init(service: persister)) }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: optional + [
-                    .init(service: app), .init(service: services.hubs),
-                    .init(service: HeartbeatService(
-                        serverID: configuration.serverID, redis: redis, reaper: services.reaper, hubs: services.hubs,
-                        interval: configuration.heartbeatInterval, ttlMilliseconds: configuration.heartbeatTTLMilliseconds, logger: logger
-                    )),
-                    .init(service: SpoolDrainer(spool: services.spool, mysql: mysql, logger: logger)),
-                    .init(service: services.monitor),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
+        let group: ServiceGroup
+        do {
+            // The clients work before their services run: migrations and the start-up cleanup
+            // must finish before the server accepts anyone.
+            try await migrate(mysql, logger: logger)
+            let services = try ServerServices(configuration: configuration, redis: redis, mysql: mysql, logger: logger)
+            await startUp(services, logger: logger)
+            let app = try buildApplication(services: services, tls: tlsConfiguration, logger: logger)
+            let persister = Persister(
+                redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister,
+                metrics: services.metrics, logger: logger
             )
-        )
+            var optional: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if configuration.persist { optional.append(.init(service: persister)) }
+            // The group shuts its services down in reverse order: the database clients come first,
+            // so they close last, after everything that uses them has stopped.
+            group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: redis), .init(service: mysql)] + optional + [
+                        .init(service: app), .init(service: services.hubs),
+                        .init(service: HeartbeatService(
+                            serverID: configuration.serverID, redis: redis, reaper: services.reaper, hubs: services.hubs,
+                            interval: configuration.heartbeatInterval, ttlMilliseconds: configuration.heartbeatTTLMilliseconds, logger: logger
+                        )),
+                        .init(service: SpoolDrainer(spool: services.spool, mysql: mysql, logger: logger)),
+                        .init(service: services.monitor),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+        } catch {
+            // Never got to run as services: nothing else will close them.
+            await redis.shutdown()
+            await mysql.shutdown()
+            throw error
+        }
         try await group.run()
     }
 
@@ -116,7 +125,7 @@ public enum GridServer {
     public static func buildApplication(services: ServerServices, tls: TLSConfiguration? = nil, logger: Logger) throws -> some ApplicationProtocol {
         let router = Router(context: GridRequestContext.self)
         router.get("/healthz") { _, _ -> Response in
-            let report = await HealthReport.check(services)
+            let report = await HealthReport.check(services.monitor.checks)
             return Response(
                 status: report.ok ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json"],

@@ -6,11 +6,11 @@ import Synchronization
 /// Checks Redis, MySQL, the persister's lag and the spool once a second, so that `/healthz` and
 /// every client's status bar show the same state without each asking the backends.
 public final class HealthMonitor: Service {
-    private let services: ServerServices
+    let checks: HealthChecks
     private let current = Mutex<HealthReport?>(nil)
 
-    init(services: ServerServices) {
-        self.services = services
+    init(checks: HealthChecks) {
+        self.checks = checks
     }
 
     var report: HealthReport? { current.withLock { $0 } }
@@ -23,7 +23,7 @@ public final class HealthMonitor: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let report = await HealthReport.check(services)
+            let report = await HealthReport.check(checks)
             current.withLock { $0 = report }
             try? await Task.sleep(for: .seconds(1))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import Shared
 
 /// What `/healthz` reports: whether this server can reach Redis and MySQL right now.
@@ -14,10 +15,10 @@ struct HealthReport: Codable, Sendable {
     /// `"tokens"`, or `"disabled"` when the server runs with --insecure-no-auth.
     var auth: String
 
-    static func check(_ services: ServerServices) async -> HealthReport {
+    static func check(_ checks: HealthChecks) async -> HealthReport {
         async let redis: String = {
             do {
-                try await services.store.ping()
+                try await checks.store.ping()
                 return "ok"
             } catch {
                 return "unreachable: \(ServerErrors.describe(error))"
@@ -25,18 +26,18 @@ struct HealthReport: Codable, Sendable {
         }()
         async let mysql: String = {
             do {
-                try await services.mysql.ping()
+                try await checks.mysql.ping()
                 return "ok"
             } catch {
                 return "unreachable: \(ServerErrors.describe(error))"
             }
         }()
         let (redisState, mysqlState) = await (redis, mysql)
-        let lag = redisState == "ok" ? try? await persisterLag(services) : nil
+        let lag = redisState == "ok" ? try? await persisterLag(checks.store) : nil
         return HealthReport(
-            server: services.configuration.serverID, redis: redisState, mysql: mysqlState, spoolDepth: services.spool.depth,
+            server: checks.serverID, redis: redisState, mysql: mysqlState, spoolDepth: checks.spool.depth,
             persisterLagMilliseconds: lag, ok: redisState == "ok" && mysqlState == "ok",
-            auth: authMode(services.configuration.authentication)
+            auth: authMode(checks.authentication)
         )
     }
 
@@ -47,10 +48,10 @@ struct HealthReport: Codable, Sendable {
         }
     }
 
-    static func persisterLag(_ services: ServerServices) async throws -> Int64 {
+    static func persisterLag(_ store: GridStore) async throws -> Int64 {
         var lag: Int64 = 0
-        for grid in try await services.store.grids() {
-            let (newest, durable) = try await services.store.newestAndDurable(grid: grid)
+        for grid in try await store.grids() {
+            let (newest, durable) = try await store.newestAndDurable(grid: grid)
             guard let newest else { continue }
             if newest > durable { lag = max(lag, Int64(newest.milliseconds) - Int64(durable.milliseconds)) }
         }

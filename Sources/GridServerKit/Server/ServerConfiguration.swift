@@ -13,6 +13,11 @@ public struct ServerConfiguration: Sendable {
     /// How often this server renews its heartbeat, and how long it lives without renewal.
     public var heartbeatInterval: Duration = .seconds(1)
     public var heartbeatTTLMilliseconds = 5000
+    /// A Redis reply later than this makes the server probe Redis; while Redis answers, the
+    /// reply is slow and waited for, not a lost Redis (docs/FAILURES.md, "Slow is not lost").
+    public var redisCommandTimeout: Duration = .seconds(5)
+    /// How long Redis may stay silent, probe unanswered, before it counts as lost.
+    public var redisProbeTimeout: Duration = .seconds(30)
     /// Whether this server takes part in persisting grids to MySQL (any one server suffices).
     public var persist = true
     /// Who may connect. Nil refuses to start: a server never runs without tokens by accident.

@@ -19,8 +19,8 @@ public struct ServerServices: Sendable {
     public let admission: SessionCounter
     let authorizer: LoginAuthorizer
     public let metrics: ServerMetrics
-    /// Set once, right after init: the monitor needs the services it checks.
-    public private(set) var monitor: HealthMonitor!
+    /// Checks Redis, MySQL and the spool for `/healthz` and the clients' status bars.
+    public let monitor: HealthMonitor
 
     public var queueGauge: QueueGauge { metrics.outboundQueue }
 
@@ -42,6 +42,8 @@ public struct ServerServices: Sendable {
         self.admission = SessionCounter(
             maxPerServer: configuration.limits.maxSessions, maxPerUser: configuration.limits.maxSessionsPerUser
         )
-        self.monitor = HealthMonitor(services: self)
+        self.monitor = HealthMonitor(checks: HealthChecks(
+            serverID: configuration.serverID, authentication: authentication, redis: redis, store: store, mysql: mysql, spool: spool
+        ))
     }
 }

@@ -1,62 +1,72 @@
-import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import RedisClient
 import Synchronization
 
-/// Renews this server's heartbeat from a thread of its own, with a blocking Redis connection:
-/// a storm of logins can keep every event loop busy for seconds, and a heartbeat renewed there
-/// expired, so another server declared this one dead and ended its live sessions.
+/// Renews this server's heartbeat from an event loop of its own: a storm of logins or a burst
+/// of edits can keep every shared event loop and the cooperative pool busy for seconds, and a
+/// heartbeat renewed there expired, so another server declared this one dead and ended its live
+/// sessions. Its one thread does nothing else, so renewals go out on time however busy the rest
+/// of the process is. It uses the same kind of Redis connection as everything else
+/// (`RedisClient.makeIsolatedConnection`); only the loop is its own. Renewals are sent at a fixed
+/// rate without waiting for the last reply, so a slow Redis still gets every one in turn.
 final class HeartbeatPulse: Sendable {
     private let key: String
     private let ttlMilliseconds: Int
     private let interval: Duration
-    private let configuration: RedisConfiguration
+    private let redis: RedisClient
     private let logger: Logger
-    private let state = Mutex<(running: Bool, finished: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, false, nil))
+    private let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let state = Mutex<(task: RepeatedTask?, connection: RedisEventLoopConnection?, failures: Int)>((nil, nil, 0))
 
-    init(key: String, ttlMilliseconds: Int, interval: Duration, configuration: RedisConfiguration, logger: Logger) {
+    init(key: String, ttlMilliseconds: Int, interval: Duration, redis: RedisClient, logger: Logger) {
         self.key = key
         self.ttlMilliseconds = ttlMilliseconds
         self.interval = interval
-        self.configuration = configuration
+        self.redis = redis
         self.logger = logger
     }
 
     func start() {
-        state.withLock { $0.running = true }
-        let thread = Thread { [self] in
-            let connection = RedisThreadConnection(configuration: configuration)
-            var failures = 0
-            while state.withLock({ $0.running }) {
-                do {
-                    try connection.command(["SET", key, "alive", "PX", String(ttlMilliseconds)])
-                    failures = 0
-                } catch {
-                    failures += 1
-                    if failures == 1 { logger.warning("heartbeat not renewed; Redis unreachable", metadata: ["error": "\(error)"]) }
-                }
-                Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
-            }
-            connection.close()
-            let waiter = state.withLock { state in
-                state.finished = true
-                return state.waiter
-            }
-            waiter?.resume()
+        let eventLoop = loop.next()
+        let connection: RedisEventLoopConnection
+        do {
+            connection = try redis.makeIsolatedConnection(on: eventLoop)
+        } catch {
+            // Only a client already shut down refuses: the server is stopping.
+            logger.debug("heartbeat not started", metadata: ["error": "\(error)"])
+            return
         }
-        thread.name = "grid-server heartbeat"
-        thread.start()
+        let renewal = ["SET", key, "alive", "PX", String(ttlMilliseconds)]
+        // A renewal unanswered within the TTL is worthless: by then the key has expired anyway.
+        let timeout = Duration.milliseconds(ttlMilliseconds)
+        let task = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: TimeAmount(interval)) { _ in
+            connection.send([renewal], timeout: timeout).whenComplete { result in
+                let failures = self.state.withLock { state in
+                    if case .failure = result { state.failures += 1 } else { state.failures = 0 }
+                    return state.failures
+                }
+                if case .failure(let error) = result, failures == 1 {
+                    self.logger.warning("heartbeat not renewed; Redis unreachable", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        state.withLock { $0 = (task, connection, 0) }
     }
 
-    /// Stops renewing; returns once the thread has made its last renewal.
+    /// Stops renewing and closes the loop; returns once it has stopped.
     func stop() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let finished = state.withLock { state in
-                state.running = false
-                if !state.finished { state.waiter = waiter }
-                return state.finished
-            }
-            if finished { waiter.resume() }
+        let (task, connection) = state.withLock { state in
+            defer { state = (nil, nil, 0) }
+            return (state.task, state.connection)
         }
+        if let task {
+            let stopped = loop.next().makePromise(of: Void.self)
+            task.cancel(promise: stopped)
+            try? await stopped.futureResult.get()
+        }
+        connection?.close()
+        try? await loop.shutdownGracefully()
     }
 }

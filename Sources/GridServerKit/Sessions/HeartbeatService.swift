@@ -16,7 +16,7 @@ public struct HeartbeatService: Service {
     public func run() async throws {
         let pulse = HeartbeatPulse(
             key: SessionReaper.heartbeatKey(serverID), ttlMilliseconds: ttlMilliseconds, interval: interval,
-            configuration: redis.configuration, logger: logger
+            redis: redis, logger: logger
         )
         pulse.start()
         // A server is reaped only when seen without a heartbeat twice in a row, so one that is
