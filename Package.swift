@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // C libraries from Debian, each behind exactly one Swift wrapper module.
@@ -61,6 +64,17 @@ let package = Package(
         // The formula engine: parser, values, functions, dependency graph. Pure and
         // deterministic; every client runs it over the same log (docs/FORMULAS.md).
         .target(name: "GridFormula", dependencies: ["Shared"]),
+        // CSV and XLSX in and out: cells from a file (errors name the line and column) and files
+        // from cells; zlib from Debian under ZIPFoundation.
+        .target(
+            name: "GridFiles",
+            dependencies: [
+                "Shared",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ]
+        ),
         // The client core: the pure `ClientState` its driver owns, and `GridClient`, the
         // WebSocket transport. Used by grid-tui (full screen and headless) and tests.
         .target(
@@ -143,6 +157,11 @@ let package = Package(
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
         // The formula engine against LibreOffice's results (Fixtures, made by scripts/formula-fixtures).
         .testTarget(name: "GridFormulaTests", dependencies: ["GridFormula", "Shared"], exclude: ["Fixtures"]),
+        // CSV and XLSX against LibreOffice's files and readings (Fixtures, made by scripts/file-fixtures).
+        .testTarget(
+            name: "GridFilesTests", dependencies: ["GridFiles", "Shared", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "GridServerKitTests", dependencies: ["GridServerKit", "Shared", "GridAuth", "RedisClient"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RedisClient", "MySQLClient", "GridServerKit", "Shared", "TestSupport"]),
         .testTarget(
