@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import MySQLClient
 import RedisClient
-import GridClientCore
 import Shared
 import Testing
 

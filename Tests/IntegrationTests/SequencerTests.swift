@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import RedisClient
-import GridClientCore
 import Shared
 import Testing
 
