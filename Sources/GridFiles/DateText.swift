@@ -1,3 +1,4 @@
+import Shared
 /// Day serials ↔ the ISO text CollabGrid types dates as (`yyyy-mm-dd`, `hh:mm:ss`,
 /// `yyyy-mm-dd hh:mm:ss`), on the 1899-12-30 epoch CollabGrid and LibreOffice use (serial 1 is
 /// 1899-12-31; from 1900-03-01 on, serials agree with Excel, which counts a 1900-02-29 that never was).
@@ -58,23 +59,11 @@ enum DateText {
 
     /// Days since 1970-01-01, proleptic Gregorian (Howard Hinnant's algorithm, as GridFormula's DateSerial).
     private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilCalendar.days(year: year, month: month, day: day)
     }
 
     private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilCalendar.date(fromDays: days)
+        return (date.year, date.month, date.day)
     }
 }
