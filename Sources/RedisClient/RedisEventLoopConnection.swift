@@ -137,38 +137,39 @@ public final class RedisEventLoopConnection: Sendable {
     }
 
     private func issue(_ payload: ByteBuffer, count: Int, timeout: Duration) -> EventLoopFuture<[RedisValue]> {
-        let promise = self.eventLoop.makePromise(of: [RedisValue].self)
-        let request = RedisPipelineHandler.Request(payload: payload, count: count, promise: promise)
+        // The caller waits on `reply`, which completes only after `start` has done its
+        // bookkeeping on the handler's promise: a caller woken by a slow reply sees it counted.
+        let reply = self.eventLoop.makePromise(of: [RedisValue].self)
+        let request = RedisPipelineHandler.Request(payload: payload, count: count, promise: self.eventLoop.makePromise(of: [RedisValue].self))
         // An open channel is used as it is: going through a future, even a completed one, would
         // cost a hop to the event loop and back.
         let open = self.state.withLockedValue { state in state.channel.flatMap { $0.isActive ? $0 : nil } }
         if let open {
             if self.eventLoop.inEventLoop {
-                self.start(request, timeout: timeout, on: open)
+                self.start(request, reply: reply, timeout: timeout, on: open)
             } else {
-                self.eventLoop.execute { self.start(request, timeout: timeout, on: open) }
+                self.eventLoop.execute { self.start(request, reply: reply, timeout: timeout, on: open) }
             }
         } else {
             self.channel().whenComplete { result in
                 switch result {
-                case .success(let channel): self.start(request, timeout: timeout, on: channel)
-                case .failure(let error): promise.fail(error)
+                case .success(let channel): self.start(request, reply: reply, timeout: timeout, on: channel)
+                case .failure(let error):
+                    request.promise.fail(error)
+                    reply.fail(error)
                 }
             }
         }
-        return promise.futureResult
+        return reply.futureResult
     }
 
     /// On the event loop: arms the deadline, then writes, with one flush for every command
     /// written during this turn of the loop: many sessions' edits reach Redis in one `write`
     /// instead of one each. The flag is only touched on the loop, so no write can slip in after
     /// the flush that should carry it.
-    private func start(_ request: RedisPipelineHandler.Request, timeout: Duration, on channel: any Channel) {
-        // Closed since it was picked: the write would be dropped before the handler saw it.
-        guard channel.isActive else {
-            request.promise.fail(RedisError(code: .connectionLost, message: "\(self.target) closed the connection"))
-            return
-        }
+    private func start(
+        _ request: RedisPipelineHandler.Request, reply: EventLoopPromise<[RedisValue]>, timeout: Duration, on channel: any Channel
+    ) {
         let deadline = NIOLoopBoundBox(Deadline(), eventLoop: self.eventLoop)
         request.promise.futureResult.whenComplete { result in
             deadline.value.answered = true
@@ -176,6 +177,12 @@ public final class RedisEventLoopConnection: Sendable {
             if deadline.value.late, case .success = result {
                 self.liveness.noteSlow(after: .nanoseconds((NIODeadline.now() - deadline.value.sent).nanoseconds))
             }
+            reply.completeWith(result)
+        }
+        // Closed since it was picked: the write would be dropped before the handler saw it.
+        guard channel.isActive else {
+            request.promise.fail(RedisError(code: .connectionLost, message: "\(self.target) closed the connection"))
+            return
         }
         self.arm(deadline, promise: request.promise, channel: channel, timeout: timeout, waited: timeout)
         channel.write(request, promise: nil)
