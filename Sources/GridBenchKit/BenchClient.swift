@@ -103,7 +103,7 @@ final class BenchClient: Sendable {
                 // The sender's own column: the next row with no edit in flight, based on its ack.
                 var chosen: (String, Version)?
                 for _ in 0..<configuration.spreadRows {
-                    let candidate = CellAddress(column: 1 + sender, row: spreadRow)!.description
+                    let candidate = CellAddress(column: shared.column(ofSender: sender), row: spreadRow)!.description
                     spreadRow = (spreadRow + 1) % configuration.spreadRows
                     chosen = state.withLock { state in
                         state.inFlightCells.contains(candidate) ? nil : (candidate, state.versions[candidate] ?? .zero)

@@ -55,6 +55,58 @@ public struct GridSeeder: Sendable {
 
         public func at(_ entry: Int) -> Int64 { Int64(baseMilliseconds) + Int64(entry) }
 
+        /// MySQL's `ops` row of history entry `entry` (`EventWriter`'s layout).
+        public func opRow(_ entry: Int) -> [MySQLValue] {
+            let previous = entry - cells, seed = "seed-\(grid)"
+            return [
+                .text(grid), .int(at(entry)), .int(0), .text("set"), .text(cell(entry)), .text(value(entry)),
+                previous >= 0 ? .text(value(previous)) : .null, .text(previous >= 0 ? version(previous) : "0-0"),
+                .text("seed"), .text(seed), .text("seed"), .text("\(seed)-\(entry)"), .int(at(entry)),
+            ]
+        }
+
+        /// MySQL's `cells` row of the cell that entry `entry` wrote last.
+        public func cellRow(_ entry: Int) -> [MySQLValue] {
+            [.text(grid), .text(cell(entry)), .text(value(entry)), .text(version(entry)), .text(sortKey(entry)), .text("seed"), .int(at(entry))]
+        }
+
+        public static func insertOps(rows: Int) -> String {
+            """
+            INSERT INTO ops (grid, id_ms, id_seq, kind, cell, value, old_value, base, user_name, session, server, op_id, at_ms)
+            VALUES \(Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
+            """
+        }
+
+        public static func insertCells(rows: Int) -> String {
+            "INSERT INTO cells (grid, cell, value, version, ver_key, user_name, at_ms) VALUES \(Array(repeating: "(?,?,?,?,?,?,?)", count: rows).joined(separator: ","))"
+        }
+
+        /// The cells hash's record of the cell that entry `entry` wrote (`GridSchema.CellRecord`).
+        public func cellRecord(_ entry: Int) -> String {
+            [version(entry), String(at(entry)), "seed", "s", value(entry)].joined(separator: "\t")
+        }
+
+        /// The XADD of history entry `entry` to the grid's log, as the sequencer writes it.
+        public func logEntry(_ entry: Int) -> [String] {
+            let seed = "seed-\(grid)"
+            var fields = ["XADD", "grid:{\(grid)}:log", version(entry), "k", "set", "c", cell(entry), "b", entry >= cells ? version(entry - cells) : "0-0",
+                          "u", "seed", "s", seed, "srv", "seed", "op", "\(seed)-\(entry)", "t", String(at(entry)), "v", value(entry)]
+            if entry >= cells { fields += ["old", value(entry - cells)] }
+            return fields
+        }
+
+        /// What marks the grid persisted up to its last entry and ready: the server's own keys
+        /// after a rebuild (`GridRebuilder`).
+        public func readyCommands() -> [[String]] {
+            let last = version(history - 1)
+            return [
+                ["SET", "grid:{\(grid)}:first", version(0)],
+                ["SET", "grid:{\(grid)}:durable", last],
+                ["XGROUP", "CREATE", "grid:{\(grid)}:log", "persist", last, "MKSTREAM"],
+                ["SET", "grid:{\(grid)}:ready", "1"],
+            ]
+        }
+
         private func columnName(_ column: Int) -> String {
             var column = column + 1
             var name = ""
@@ -77,7 +129,6 @@ public struct GridSeeder: Sendable {
 
     private func seedMySQL(_ plan: Plan) async throws {
         let rowsPerStatement = self.rowsPerStatement
-        let seed = "seed-\(plan.grid)"
         for chunkStart in stride(from: 0, to: plan.history, by: rowsPerStatement * 20) {
             let chunkEnd = min(plan.history, chunkStart + rowsPerStatement * 20)
             try await mysql.withConnection { connection in
@@ -86,22 +137,8 @@ public struct GridSeeder: Sendable {
                         let end = min(chunkEnd, start + rowsPerStatement)
                         var params: [MySQLValue] = []
                         params.reserveCapacity((end - start) * 13)
-                        for entry in start..<end {
-                            let previous = entry - plan.cells
-                            params += [
-                                .text(plan.grid), .int(Int64(plan.baseMilliseconds) + Int64(entry)), .int(0), .text("set"),
-                                .text(plan.cell(entry)), .text(plan.value(entry)), previous >= 0 ? .text(plan.value(previous)) : .null,
-                                .text(previous >= 0 ? plan.version(previous) : "0-0"), .text("seed"), .text(seed), .text("seed"),
-                                .text("\(seed)-\(entry)"), .int(plan.at(entry)),
-                            ]
-                        }
-                        try connection.execute(
-                            """
-                            INSERT INTO ops (grid, id_ms, id_seq, kind, cell, value, old_value, base, user_name, session, server, op_id, at_ms)
-                            VALUES \(Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?)", count: end - start).joined(separator: ","))
-                            """,
-                            params
-                        )
+                        for entry in start..<end { params += plan.opRow(entry) }
+                        try connection.execute(Plan.insertOps(rows: end - start), params)
                     }
                 }
             }
@@ -109,20 +146,8 @@ public struct GridSeeder: Sendable {
         for start in stride(from: 0, to: plan.cells, by: rowsPerStatement) {
             let end = min(plan.cells, start + rowsPerStatement)
             var params: [MySQLValue] = []
-            for index in start..<end {
-                let entry = plan.lastWrite(ofCell: index)
-                params += [
-                    .text(plan.grid), .text(plan.cell(entry)), .text(plan.value(entry)), .text(plan.version(entry)),
-                    .text(plan.sortKey(entry)), .text("seed"), .int(plan.at(entry)),
-                ]
-            }
-            _ = try await mysql.execute(
-                """
-                INSERT INTO cells (grid, cell, value, version, ver_key, user_name, at_ms)
-                VALUES \(Array(repeating: "(?,?,?,?,?,?,?)", count: end - start).joined(separator: ","))
-                """,
-                params
-            )
+            for index in start..<end { params += plan.cellRow(plan.lastWrite(ofCell: index)) }
+            _ = try await mysql.execute(Plan.insertCells(rows: end - start), params)
         }
         let last = plan.history - 1
         _ = try await mysql.execute(
@@ -133,33 +158,21 @@ public struct GridSeeder: Sendable {
 
     private func seedRedis(_ plan: Plan) async throws {
         let grid = plan.grid
-        let log = "grid:{\(grid)}:log", cells = "grid:{\(grid)}:cells"
+        let cells = "grid:{\(grid)}:cells"
         var commands: [[String]] = []
         var hset = ["HSET", cells]
         for index in 0..<plan.cells {
             let entry = plan.lastWrite(ofCell: index)
-            hset += [plan.cell(entry), [plan.version(entry), String(plan.at(entry)), "seed", "s", plan.value(entry)].joined(separator: "\t")]
+            hset += [plan.cell(entry), plan.cellRecord(entry)]
             if hset.count >= 2 + 2 * rowsPerStatement {
                 commands.append(hset)
                 hset = ["HSET", cells]
             }
         }
         if hset.count > 2 { commands.append(hset) }
-        let seed = "seed-\(grid)"
-        for entry in max(0, plan.history - streamTail)..<plan.history {
-            var fields = ["XADD", log, plan.version(entry), "k", "set", "c", plan.cell(entry), "b", entry >= plan.cells ? plan.version(entry - plan.cells) : "0-0",
-                          "u", "seed", "s", seed, "srv", "seed", "op", "\(seed)-\(entry)", "t", String(plan.at(entry)), "v", plan.value(entry)]
-            if entry >= plan.cells { fields += ["old", plan.value(entry - plan.cells)] }
-            commands.append(fields)
-        }
-        let last = plan.version(plan.history - 1)
-        commands += [
-            ["SET", "grid:{\(grid)}:first", plan.version(0)],
-            ["SET", "grid:{\(grid)}:durable", last],
-            ["XGROUP", "CREATE", log, "persist", last, "MKSTREAM"],
-            ["SET", "grid:{\(grid)}:ready", "1"],
-            ["SADD", "grids:{index}", grid],
-        ]
+        for entry in max(0, plan.history - streamTail)..<plan.history { commands.append(plan.logEntry(entry)) }
+        commands += plan.readyCommands()
+        commands.append(["ZADD", "grids:{lastused}", String(Int64(Date().timeIntervalSince1970 * 1000)), grid])
         for start in stride(from: 0, to: commands.count, by: 500) {
             let replies = try await redis.pipeline(Array(commands[start..<min(commands.count, start + 500)]))
             if let failed = replies.first(where: { $0.errorMessage != nil })?.errorMessage {

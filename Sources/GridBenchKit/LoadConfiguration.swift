@@ -16,8 +16,8 @@ public struct LoadConfiguration: Sendable {
     public var spreadRows = 1000
     /// The grid to edit; a fresh one per run by default, so cells start unwritten.
     public var grid: String?
-    /// Clients spread over this many grids (client i on grid i mod G); only without senders,
-    /// since delivery and loss are counted per grid of one.
+    /// Clients spread over this many grids (client i on grid i mod G, named `<grid>-<i mod G>`);
+    /// deliveries, loss and agreement are counted per grid.
     public var grids = 1
     /// Extra clients on the first server that log in and then never read again (slow clients);
     /// they are left out of the delivery and loss figures.
@@ -27,6 +27,8 @@ public struct LoadConfiguration: Sendable {
     public var hello = HelloFactory()
     /// How long to wait after sending for every answer, delivery and durable watermark.
     public var drainTimeout: Duration = .seconds(30)
+    /// When set, Redis's connected clients are read at the end of the sending window.
+    public var redisURL: String?
     /// Print progress to stderr once a second.
     public var progress = false
 

@@ -39,6 +39,8 @@ public struct LoadReport: Codable, Sendable {
     /// `--redis-memory-settle`), in all and for the run's grid.
     public var redisMemoryBefore: RedisMemory?
     public var redisMemoryAfter: RedisMemory?
+    /// With a Redis URL: Redis's counters at the end of the sending window, every client connected.
+    public var redis: RedisStats?
 
     public var table: String {
         var lines: [String] = []
@@ -65,9 +67,11 @@ public struct LoadReport: Codable, Sendable {
             row("redis memory (grid keys)", "before \(mib(before.gridBytes))  after \(mib(after.gridBytes))")
             row("redis used_memory", "before \(mib(before.usedBytes))  after \(mib(after.usedBytes))")
         }
+        if let redis { row("redis connected_clients", "\(redis.connectedClients) (at the end of sending)") }
         for process in processes {
             row("process \(process.name)", "cpu \(f(process.cpuPercent))%  rss \(f(process.rssMiB)) MiB  peak \(f(process.peakRSSMiB)) MiB"
-                + (process.rssBeforeClientsMiB.map { "  (before clients \(f($0)) MiB)" } ?? ""))
+                + (process.rssBeforeClientsMiB.map { "  (before clients \(f($0)) MiB)" } ?? "")
+                + "  threads \(process.threads)  fds \(process.fileDescriptors)")
         }
         return lines.joined(separator: "\n")
     }

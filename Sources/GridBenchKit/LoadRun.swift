@@ -18,18 +18,17 @@ public struct LoadRun: Sendable {
         guard configuration.clients >= 1, (0...configuration.clients).contains(configuration.senders) else {
             throw BenchError("--clients must be at least 1 and --senders between 0 and --clients")
         }
-        guard configuration.grids == 1 || configuration.senders == 0 else {
-            throw BenchError("--grids needs --senders 0: deliveries are counted within one grid")
-        }
+        guard configuration.grids >= 1 else { throw BenchError("--grids must be at least 1") }
         let run = String(UInt32.random(in: .min ... .max), radix: 16)
         let grid = configuration.grid ?? "bench-\(run)"
         let serverCount = configuration.servers.count
-        let senderServer = (0..<configuration.senders).map { $0 % serverCount }
+        let serverIndex = { (index: Int) in RunShared.serverIndex(for: index, grids: configuration.grids, servers: serverCount) }
+        let senderServer = (0..<configuration.senders).map(serverIndex)
         let shared = RunShared(configuration: configuration, run: run, grid: grid, senderServer: senderServer)
         let clients = (0..<configuration.clients).map { index in
             BenchClient(
-                index: index, serverIndex: index % serverCount, senderIndex: index < configuration.senders ? index : nil,
-                url: configuration.servers[index % serverCount], shared: shared
+                index: index, serverIndex: serverIndex(index), senderIndex: index < configuration.senders ? index : nil,
+                url: configuration.servers[serverIndex(index)], shared: shared
             )
         }
         let stalled = (0..<configuration.stalled).map { index in
@@ -53,6 +52,8 @@ public struct LoadRun: Sendable {
             shared.start()
             let start = shared.startNanos
             try await sendWindow(clients, start: start)
+            var redisStats: RedisStats?
+            if let url = configuration.redisURL { redisStats = try await RedisStats.read(url: url, logger: logger) }
             try await drain(clients)
             let end = BenchClock.now()
             let after = sampler.sample()
@@ -61,6 +62,7 @@ public struct LoadRun: Sendable {
             try await group.waitForAll()
             var report = report(clients, grid: grid, start: start, usage: usage)
             report.stalled = configuration.stalled
+            report.redis = redisStats
             return report
         }
     }
@@ -106,11 +108,10 @@ public struct LoadRun: Sendable {
         var lastReport = BenchClock.now()
         while BenchClock.now() < deadline {
             let totals = totals(clients)
+            let expected = expectedDeliveries(clients.map { $0.state.withLock { $0 } })
             let live = clients.filter { $0.state.withLock { $0.failure == nil && !$0.closed } }
-            // Write-only clients receive no events.
-            let expected = configuration.hello.events ? totals.answered : 0
             let complete = totals.pending == 0 && totals.notDurable == 0
-                && live.allSatisfy { $0.state.withLock { $0.received } >= expected }
+                && live.allSatisfy { $0.state.withLock { $0.received } >= expected[$0.index % expected.count] }
             if complete { return }
             if configuration.progress && BenchClock.now() - lastReport > 1_000_000_000 {
                 lastReport = BenchClock.now()
@@ -118,6 +119,15 @@ public struct LoadRun: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Every answered edit is delivered to every client of its grid, except to write-only ones:
+    /// what each grid's clients should have received, by grid index.
+    private func expectedDeliveries(_ states: [BenchClientState]) -> [Int] {
+        var expected = Array(repeating: 0, count: max(1, configuration.grids))
+        guard configuration.hello.events else { return expected }
+        for (index, state) in states.enumerated() { expected[index % expected.count] += state.accepted + state.conflicts }
+        return expected
     }
 
     private func totals(_ clients: [BenchClient]) -> (sent: Int, answered: Int, received: Int, pending: Int, notDurable: Int) {
@@ -137,9 +147,13 @@ public struct LoadRun: Sendable {
         var sent = 0, accepted = 0, conflicts = 0, errors = 0, received = 0, unanswered = 0, notDurable = 0, loggedIn = 0
         var lastDelivery = start, lastAnswer = start
         var failures: [String] = []
-        var fingerprints: Set<String> = []
         let states = clients.map { $0.state.withLock { $0 } }
-        for state in states {
+        let expected = expectedDeliveries(states)
+        var fingerprints = Array(repeating: Set<String>(), count: expected.count)
+        var lost = 0
+        for (index, state) in states.enumerated() {
+            lost += max(0, expected[index % expected.count] - state.received)
+            fingerprints[index % expected.count].insert("\(state.received)/\(state.digest)")
             ack.add(state.ack)
             same.add(state.sameServer)
             cross.add(state.crossServer)
@@ -155,12 +169,8 @@ public struct LoadRun: Sendable {
             if let failure = state.failure { failures.append("\(failure)") }
             lastDelivery = max(lastDelivery, state.lastDelivery)
             lastAnswer = max(lastAnswer, state.lastAnswer)
-            fingerprints.insert("\(state.received)/\(state.digest)")
         }
         let answered = accepted + conflicts
-        // Every answered edit is delivered to every client, except to write-only ones.
-        let expected = configuration.hello.events ? answered : 0
-        let lost = states.reduce(0) { $0 + max(0, expected - $1.received) }
         let deliverySeconds = max(0.001, Double(lastDelivery - start) / 1e9)
         let answerSeconds = max(0.001, Double(lastAnswer - start) / 1e9)
         let duration = Double(configuration.duration.components.seconds) + Double(configuration.duration.components.attoseconds) / 1e18
@@ -170,7 +180,7 @@ public struct LoadRun: Sendable {
             failures: failures, sent: sent, accepted: accepted, conflicts: conflicts, errors: errors,
             editsPerSecond: Double(answered) / answerSeconds, acceptedPerSecond: Double(accepted) / answerSeconds,
             deliveries: received, deliveriesPerSecond: Double(received) / deliverySeconds, lost: lost, unanswered: unanswered,
-            notDurable: notDurable, clientsAgree: fingerprints.count == 1, ack: ack.summary, deliverySameServer: same.summary,
+            notDurable: notDurable, clientsAgree: fingerprints.allSatisfy { $0.count <= 1 }, ack: ack.summary, deliverySameServer: same.summary,
             deliveryCrossServer: cross.summary, durable: durable.summary, processes: usage
         )
     }

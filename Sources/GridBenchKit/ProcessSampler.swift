@@ -1,12 +1,14 @@
 import Foundation
 
-/// CPU time and memory of a process, read from `/proc`.
+/// CPU time, memory, threads and open files of a process, read from `/proc`.
 public struct ProcessSample: Sendable, Equatable {
     /// user + system CPU time in clock ticks.
     public var cpuTicks: UInt64
     /// Resident set size now and at its peak, in KiB.
     public var rssKiB: UInt64
     public var peakRSSKiB: UInt64
+    public var threads: Int = 0
+    public var fileDescriptors: Int = 0
 }
 
 /// Samples named processes at the start and end of a run.
@@ -31,7 +33,8 @@ public struct ProcessSampler: Sendable {
             let cpu = Double(last.cpuTicks &- first.cpuTicks) / ticksPerSecond / max(seconds, 0.001) * 100
             return ProcessUsage(
                 name: name, pid: pid, cpuPercent: (cpu * 10).rounded() / 10, rssMiB: Double(last.rssKiB) / 1024,
-                peakRSSMiB: Double(last.peakRSSKiB) / 1024, rssBeforeClientsMiB: idle[name].map { Double($0.rssKiB) / 1024 }
+                peakRSSMiB: Double(last.peakRSSKiB) / 1024, rssBeforeClientsMiB: idle[name].map { Double($0.rssKiB) / 1024 },
+                threads: last.threads, fileDescriptors: last.fileDescriptors
             )
         }
     }
@@ -41,7 +44,11 @@ public struct ProcessSampler: Sendable {
             let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let ticks = cpuTicks(stat: stat)
         else { return nil }
-        return ProcessSample(cpuTicks: ticks, rssKiB: kibField("VmRSS", status) ?? 0, peakRSSKiB: kibField("VmHWM", status) ?? 0)
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+        return ProcessSample(
+            cpuTicks: ticks, rssKiB: kibField("VmRSS", status) ?? 0, peakRSSKiB: kibField("VmHWM", status) ?? 0,
+            threads: Int(kibField("Threads", status) ?? 0), fileDescriptors: descriptors
+        )
     }
 
     /// utime + stime from `/proc/PID/stat`; the command name may hold spaces, so fields count
@@ -54,6 +61,7 @@ public struct ProcessSampler: Sendable {
         return user + system
     }
 
+    /// A numeric field of `/proc/PID/status` (`VmRSS: 1234 kB`, `Threads: 12`).
     static func kibField(_ name: String, _ status: String) -> UInt64? {
         for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
             return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { UInt64($0) }
@@ -80,4 +88,7 @@ public struct ProcessUsage: Codable, Sendable, Equatable {
     public var peakRSSMiB: Double
     /// RSS before the bench's clients connected.
     public var rssBeforeClientsMiB: Double?
+    /// At the end of the run.
+    public var threads: Int = 0
+    public var fileDescriptors: Int = 0
 }

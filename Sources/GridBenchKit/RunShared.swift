@@ -25,6 +25,16 @@ final class RunShared: Sendable {
     /// The grid client `index` works in.
     func grid(for index: Int) -> String { gridCount == 1 ? grid : "\(grid)-\(index % gridCount)" }
 
+    /// The server client `index` connects to. Over several grids the clients of one grid go to
+    /// different servers in turn (clients i and i + G share a grid), so every grid's edits cross
+    /// servers, as they do within one grid.
+    static func serverIndex(for index: Int, grids: Int, servers: Int) -> Int {
+        grids <= 1 ? index % servers : (index + index / grids) % servers
+    }
+
+    /// The column a sender edits in spread mode: its own, among the senders of its grid.
+    func column(ofSender sender: Int) -> Int { 1 + sender / gridCount }
+
     func loginEnded() { loginsEnded.add(1, ordering: .relaxed) }
     var loginsEndedCount: Int { loginsEnded.load(ordering: .relaxed) }
 

@@ -87,6 +87,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("ops-grace"), help: "Seconds an op's outcome stays in Redis after the op is durable (resends without the resend mark are recognised that long).")
     var opsGrace: Int = Int(ServerConfiguration.PersisterConfiguration().opsGrace.components.seconds)
 
+    @Option(name: .customLong("persister-workers"), help: "Grids this server persists at once (a fixed pool, whatever the number of grids).")
+    var persisterWorkers: Int = ServerConfiguration.PersisterConfiguration().workers
+    @Option(name: .customLong("hub-linger"), help: "Seconds a grid's tail stays after its last session on this server left.")
+    var hubLinger: Double = 10
+    @Option(name: .customLong("tail-connections"), help: "Redis connections that tail the grids with sessions on this server, each reading many grids with one blocking XREAD.")
+    var tailConnections: Int = ServerConfiguration().tailConnections
+    @Option(name: .customLong("idle-evict-after"), help: "Seconds without a session after which a grid whose entries are all in MySQL leaves Redis (0: never).")
+    var idleEvictAfter: Int = 3600
+
     @Flag(name: .customLong("no-persist"), help: "Never persist grids to MySQL from this server (other servers do).")
     var noPersist = false
 
@@ -120,6 +129,13 @@ struct Serve: AsyncParsableCommand {
         guard trimAfter >= 0, opsGrace >= 0 else { throw ValidationError("--trim-after and --ops-grace must be at least 0 seconds") }
         configuration.persister.trimAfter = .seconds(trimAfter)
         configuration.persister.opsGrace = .seconds(opsGrace)
+        guard persisterWorkers >= 1, tailConnections >= 1, hubLinger >= 0, idleEvictAfter >= 0 else {
+            throw ValidationError("--persister-workers and --tail-connections must be at least 1; --hub-linger and --idle-evict-after at least 0")
+        }
+        configuration.tailConnections = tailConnections
+        configuration.persister.workers = persisterWorkers
+        configuration.hubLinger = .milliseconds(Int(hubLinger * 1000))
+        configuration.idleEvictAfter = idleEvictAfter == 0 ? nil : .seconds(idleEvictAfter)
         guard maxQueuedFrames > 0 else { throw ValidationError("--max-queued-frames must be at least 1") }
         configuration.limits.outboundQueueFrames = maxQueuedFrames
         try applyLimits(to: &configuration.limits)

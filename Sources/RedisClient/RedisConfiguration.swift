@@ -8,10 +8,12 @@ public struct RedisConfiguration: Sendable {
     public var username: String? = nil
     public var database = 0
     /// At most this many connections leased at once for blocking calls (`withDedicatedConnection`);
-    /// a lease beyond it waits for one to end. High for now: a grid's tail and its persister each
-    /// hold a lease for as long as they run (one per grid with local sessions, one per grid
-    /// persisted), so a lower bound needs those bounded first.
-    public var dedicatedConnectionLimit = 1024
+    /// a lease beyond it waits for one to end. A server leases one per tail reader
+    /// (`--tail-connections`), so the limit is a backstop, not the bound that matters.
+    public var dedicatedConnectionLimit = 64
+    /// Sent as `CLIENT SETNAME` on every connection, so that `CLIENT LIST` tells whose each is.
+    /// Letters, digits and punctuation only: Redis refuses spaces.
+    public var clientName: String? = nil
     public var connectTimeout: Duration = .seconds(2)
     /// How long a reply may take before Redis is probed. A reply later than this is slow, not an
     /// error: the call keeps waiting as long as Redis answers the probe.

@@ -74,6 +74,12 @@ public final class RedisEventLoopConnection: Sendable {
         try await self.wait(for: self.issue(Self.encode(commands), count: commands.count, timeout: timeout))
     }
 
+    /// One command already in RESP form (`RESPReader.encodeHeader` / `encodeArgument`), for a
+    /// caller that sends a long command often and keeps most of it encoded.
+    public func command(encoded payload: ByteBuffer, timeout: Duration) async throws -> RedisValue {
+        try Self.single(await self.wait(for: self.issue(payload, count: 1, timeout: timeout)))
+    }
+
     /// One command; an error reply throws `.serverError`.
     public func command(_ command: [String], timeout: Duration) async throws -> RedisValue {
         try Self.single(await self.pipeline([command], timeout: timeout))
@@ -299,7 +305,7 @@ public final class RedisEventLoopConnection: Sendable {
             .flatMap { channel in self.handshake(channel).map { channel } }
     }
 
-    /// AUTH and SELECT before any caller's command.
+    /// AUTH, SELECT and the client's name before any caller's command.
     private func handshake(_ channel: any Channel) -> EventLoopFuture<Void> {
         var commands: [[String]] = []
         if let password = self.configuration.password {
@@ -307,6 +313,9 @@ public final class RedisEventLoopConnection: Sendable {
         }
         if self.configuration.database != 0 {
             commands.append(["SELECT", String(self.configuration.database)])
+        }
+        if let name = self.configuration.clientName {
+            commands.append(["CLIENT", "SETNAME", name])
         }
         guard !commands.isEmpty else { return self.eventLoop.makeSucceededVoidFuture() }
         let promise = self.eventLoop.makePromise(of: [RedisValue].self)

@@ -9,7 +9,7 @@ import Testing
         #expect(configuration.port == 6379)
         #expect(configuration.password == nil)
         #expect(configuration.database == 0)
-        #expect(configuration.dedicatedConnectionLimit == 1024)
+        #expect(configuration.dedicatedConnectionLimit == 64)
         #expect(configuration.commandTimeout == .seconds(5) && configuration.probeTimeout == .seconds(30))
         #expect(configuration.redactedURL == "redis://127.0.0.1:6379/0")
     }

@@ -54,8 +54,9 @@ struct RestoreTests {
         defer { Task { await redis.shutdown() } }
         let grid = try await SequencerTests.newGrid("restored", redis: redis)
         let hub = GridHub(grid: grid, redis: redis, logger: Logger(label: "RestoreTests"))
-        try await hub.prepare()
-        let tail = Task { await hub.runTail() }
+        let tails = GridTails(redis: redis, connections: 1, logger: Logger(label: "RestoreTests"))
+        await tails.add(hub, at: try await hub.prepare())
+        let tail = Task { await tails.run() }
         defer { tail.cancel() }
         let store = GridStore(redis: redis)
         let before = SessionOutbox(limit: 100)

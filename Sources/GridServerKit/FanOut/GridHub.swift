@@ -4,8 +4,8 @@ import NIOCore
 import RedisClient
 import Shared
 
-/// One server's fan-out for one grid: a single tail of the grid's log and ephemeral streams,
-/// each entry encoded once and the same frame queued for every local session of the grid.
+/// One server's fan-out for one grid: the entries its `TailReader` reads from the grid's log and
+/// ephemeral streams, each encoded once and the same frame queued for every local session.
 public actor GridHub {
     private enum Phase {
         /// Subscribed before its snapshot was taken: frames are held until the welcome is sent,
@@ -23,14 +23,12 @@ public actor GridHub {
     }
 
     public let grid: String
-    private let keys: GridSchema
+    let keys: GridSchema
     private let redis: RedisClient
     private let metrics: ServerMetrics?
     private let logger: Logger
     private let codec = WireCodec()
     private var subscribers: [String: Subscriber] = [:]
-    private var logPosition = "0-0"
-    private var ephemeralPosition = "0-0"
     public private(set) var durable: Version = .zero
 
     init(grid: String, redis: RedisClient, metrics: ServerMetrics? = nil, logger: Logger) {
@@ -45,15 +43,18 @@ public actor GridHub {
 
     /// Fixes the tail's starting positions before any session subscribes, so that no entry
     /// written after a subscriber's snapshot can be skipped.
-    func prepare() async throws {
+    @discardableResult
+    func prepare() async throws -> TailPositions {
         let replies = try await redis.pipeline([
             ["XREVRANGE", keys.log, "+", "-", "COUNT", "1"],
             ["XREVRANGE", keys.ephemeral, "+", "-", "COUNT", "1"],
             ["GET", keys.durable],
         ])
-        logPosition = replies[0].array?.first?.array?.first?.string ?? "0-0"
-        ephemeralPosition = replies[1].array?.first?.array?.first?.string ?? "0-0"
         durable = replies[2].string.flatMap { Version($0) } ?? .zero
+        return TailPositions(
+            log: replies[0].array?.first?.array?.first?.string ?? "0-0",
+            ephemeral: replies[1].array?.first?.array?.first?.string ?? "0-0"
+        )
     }
 
     public func subscribe(session: String, outbox: SessionOutbox, events: Bool = true) {
@@ -84,62 +85,22 @@ public actor GridHub {
 
     public var sessionIDs: Set<String> { Set(subscribers.keys) }
 
-    /// Tails the grid until cancelled, on a connection of its own driven by an event loop: the
-    /// blocked XREAD holds no thread, and its reply is handled where it arrives.
-    func runTail() async {
-        do {
-            try await redis.withDedicatedConnection { connection in
-                await tail(on: connection)
-            }
-        } catch {
-            // Only a client that is shut down, or a cancelled wait for a lease: the server is stopping.
-            logger.debug("grid tail stopped", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// A failed XREAD here means Redis is lost, not slow: the client keeps waiting for a late
-    /// reply as long as Redis answers a probe, so only a broken connection or a failed probe
-    /// ends the grid's sessions.
-    private func tail(on connection: RedisEventLoopConnection) async {
-        var failures = 0
-        while !Task.isCancelled {
-            do {
-                if failures > 0 {
-                    try await resume()
-                    logger.info("grid tail reconnected")
-                    failures = 0
-                }
-                let reply = try await connection.command(
-                    ["XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", keys.log, keys.ephemeral, logPosition, ephemeralPosition],
-                    timeout: .seconds(5)
-                )
-                deliver(reply)
-            } catch {
-                if Task.isCancelled { break }
-                failures += 1
-                metrics?.redisErrors.increment()
-                if failures == 1 { logger.warning("grid tail lost Redis; ending this grid's sessions", metadata: ["error": "\(error)"]) }
-                // Also sessions that logged in while Redis was briefly back: a session must never
-                // outlive an outage it did not see, or a rebuild could change cells under it.
-                endAllSessions(because: error)
-                try? await Task.sleep(for: .milliseconds(min(1000, 50 * failures)))
-            }
-        }
-    }
-
     /// Redis may have come back behind the old positions (a lost AOF second, or a rebuild from
     /// MySQL that set the stream's id lower), and entries written after that would sort below
     /// them and never be read: the tail restarts from the stream as it is now. A session that
     /// logged in meanwhile took its snapshot before that position and could miss entries
     /// between the two, so it ends too and logs in again.
-    private func resume() async throws {
-        try await prepare()
+    func resume() async throws -> TailPositions {
+        let positions = try await prepare()
         end(Array(subscribers.keys), ServerErrors.redisBack(redis.configuration.redactedURL), reason: "Redis came back; the grid's tail restarted")
+        return positions
     }
 
-    /// Without Redis no session can see or make edits: every local session ends with an error
-    /// that tells the client to reconnect (it keeps and resends its unsaved edits).
-    private func endAllSessions(because error: any Error) {
+    /// The tail lost Redis. Without Redis no session can see or make edits: every local session
+    /// ends with an error that tells the client to reconnect (it keeps and resends its unsaved
+    /// edits). Also sessions that logged in while Redis was briefly back: a session must never
+    /// outlive an outage it did not see, or a rebuild could change cells under it.
+    func tailLost(_ error: any Error) {
         end(
             Array(subscribers.keys), ServerErrors.redisLost(redis.configuration.redactedURL, error),
             reason: "Redis unavailable: \(ServerErrors.describe(error))"
@@ -157,38 +118,29 @@ public actor GridHub {
         }
     }
 
-    private func deliver(_ reply: RedisValue) {
-        guard let streams = reply.array else { return }
-        for stream in streams {
-            guard let parts = stream.array, parts.count == 2, let name = parts[0].string, let entries = parts[1].array else { continue }
-            if name == keys.log {
-                var newest: Version?
-                // Write-only sessions take no events: with none else here, nothing is encoded.
-                let anyoneListens = subscribers.values.contains { $0.events }
-                for entry in entries {
-                    guard anyoneListens else {
-                        if let id = entry.array?.first?.string, let version = Version(id) {
-                            logPosition = id
-                            newest = version
-                        }
-                        continue
-                    }
-                    guard let event = GridSchema.LogRecord.decode(entry) else { continue }
-                    logPosition = event.id.description
-                    newest = event.id
-                    broadcast(ByteBuffer(string: codec.encode(ServerMessage.event(event))), version: event.id, isEvent: true)
+    /// New entries of the grid's log and ephemeral streams, in stream order, as the tail read them.
+    func deliver(log: [RedisValue], ephemeral: [RedisValue]) {
+        if !log.isEmpty {
+            var newest: Version?
+            // Write-only sessions take no events: with none else here, nothing is encoded.
+            let anyoneListens = subscribers.values.contains { $0.events }
+            for entry in log {
+                guard anyoneListens else {
+                    newest = entry.array?.first?.string.flatMap { Version($0) } ?? newest
+                    continue
                 }
-                if let newest { metrics?.streamTailLag.set(ServerMetrics.age(ofMilliseconds: newest.milliseconds)) }
-            } else {
-                for entry in entries {
-                    guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
-                    ephemeralPosition = id
-                    if let restoredAt = Self.restoreTime(pair[1]) {
-                        restored(at: restoredAt)
-                    } else if let (frame, isEvent) = ephemeralFrame(pair[1]) {
-                        broadcast(ByteBuffer(string: frame), version: nil, isEvent: isEvent)
-                    }
-                }
+                guard let event = GridSchema.LogRecord.decode(entry) else { continue }
+                newest = event.id
+                broadcast(ByteBuffer(string: codec.encode(ServerMessage.event(event))), version: event.id, isEvent: true)
+            }
+            if let newest { metrics?.streamTailLag.set(ServerMetrics.age(ofMilliseconds: newest.milliseconds)) }
+        }
+        for entry in ephemeral {
+            guard let pair = entry.array, pair.count == 2 else { continue }
+            if let restoredAt = Self.restoreTime(pair[1]) {
+                restored(at: restoredAt)
+            } else if let (frame, isEvent) = ephemeralFrame(pair[1]) {
+                broadcast(ByteBuffer(string: frame), version: nil, isEvent: isEvent)
             }
         }
     }

@@ -106,7 +106,7 @@ struct SessionLogin {
         }
         do {
             let hub = try await services.hubs.hub(for: hello.grid)
-            try await services.store.registerGrid(hello.grid)
+            try await services.store.touchGrids([hello.grid])
             let presence = UserPresence(session: session, user: hello.user, server: server, at: WallClock.nowMilliseconds())
             try await services.store.appendSessionEvent(grid: hello.grid, kind: .sessionOpen, session: session, user: hello.user, server: server)
             await hub.subscribe(session: session, outbox: outbox, events: hello.events ?? true)

@@ -83,6 +83,23 @@ struct PersisterStateMachine {
         return prepare()
     }
 
+    /// The lease was taken anew rather than renewed: another server may have held it meanwhile,
+    /// so Redis is checked and pending entries are read again before anything is announced.
+    mutating func leaseWasNew() {
+        readingAhead = false
+        checkPending = true
+        checkRedis = true
+    }
+
+    /// When a trim would next do something, if ever: the first durable point past the last cut
+    /// of the log or of the op outcomes, aged by `trimAfter` or `opsGrace`. A worker that left
+    /// the grid comes back then.
+    func nextTrimDue() -> ContinuousClock.Instant? {
+        let log = durablePoints.first { $0.version > logTrimmedBelow }.map { $0.at + configuration.trimAfter }
+        let ops = durablePoints.first { $0.version > opsTrimmedBelow }.map { $0.at + configuration.opsGrace }
+        return [log, ops].compactMap { $0 }.min()
+    }
+
     mutating func redisEnsured() -> Action {
         checkRedis = false
         return prepare()

@@ -141,7 +141,8 @@ public enum Scripts {
         """
     )
 
-    /// Takes or renews a lease. KEYS: lease. ARGV: holder, milliseconds. Returns 1 if held.
+    /// Takes or renews a lease. KEYS: lease. ARGV: holder, milliseconds. Returns 1 if taken
+    /// anew, 2 if renewed, 0 if another holder has it.
     public static let lease = RedisScript(
         """
         local holder = redis.call('GET', KEYS[1])
@@ -151,9 +152,33 @@ public enum Scripts {
         end
         if holder == ARGV[1] then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          return 1
+          return 2
         end
         return 0
+        """
+    )
+
+    /// Gives up a lease if the holder has it. KEYS: lease. ARGV: holder. Returns 1 if released.
+    public static let releaseLease = RedisScript(
+        """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """
+    )
+
+    /// Drops an idle grid from Redis, only if it still is idle: nobody present, every entry in
+    /// MySQL (durable equals the newest entry), no persister lease and no rebuild under way.
+    /// KEYS: `GridSchema.allKeys` order: log, cells, ops, opsByVersion, legacyOps, contested,
+    /// presence, ephemeral, durable, first, persister, ready, rebuild.
+    /// Returns 1 if dropped, 0 if the grid is in use.
+    public static let evict = RedisScript(
+        """
+        if redis.call('HLEN', KEYS[7]) > 0 then return 0 end
+        if redis.call('EXISTS', KEYS[11]) == 1 or redis.call('EXISTS', KEYS[13]) == 1 then return 0 end
+        local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        if #last > 0 and last[1][1] ~= redis.call('GET', KEYS[9]) then return 0 end
+        redis.call('UNLINK', unpack(KEYS))
+        return 1
         """
     )
 

@@ -45,6 +45,11 @@ public struct GridSchema: Sendable, Hashable {
     /// Held by the one server rebuilding the grid from MySQL.
     public var rebuildLock: String { key("rebuild") }
 
+    /// Every key above: what idle eviction removes.
+    public var allKeys: [String] {
+        [log, cells, ops, opsByVersion, legacyOps, contested, presence, ephemeral, durable, first, persisterLease, ready, rebuildLock]
+    }
+
     private func key(_ name: String) -> String { "grid:{\(grid)}:\(name)" }
 
     /// A version as a sorted-set score: milliseconds, then the sequence in three digits (capped
@@ -61,8 +66,22 @@ public struct GridSchema: Sendable, Hashable {
         version.sequence >= 999 ? "(" + opScore(version) : opScore(version)
     }
 
-    /// Every grid ever opened, so persisters find them. Its own hash tag: it is no grid's key.
+    /// The grid index of servers before issue 11 (every grid ever opened). Nothing writes it now:
+    /// its grids are moved into `dirty` once at start, so each is persisted and then left alone.
     public static let grids = "grids:{index}"
+    /// grid → when a persister should look at it next (wall-clock ms): now for a grid with
+    /// entries MySQL may lack (every append lowers the score to its time, `ZADD LT`), later for
+    /// a grid whose only remaining work is trimming. Persister workers take grids whose score has
+    /// come, so persisting costs follow the grids with unpersisted entries, not the grids that
+    /// exist. Its own hash tag: the sequencer marks it in a second command after its script, as a
+    /// script on Redis Cluster may touch only keys of its grid's slot.
+    public static let dirty = "grids:{dirty}"
+    /// grid → when a session last used it (wall-clock ms), refreshed at login and by every
+    /// server's heartbeat for the grids it has sessions on. The reaper looks only at recent ones;
+    /// idle eviction drops grids whose score is old.
+    public static let lastUsed = "grids:{lastused}"
+    /// Held by the one server running idle eviction at a time.
+    public static let evictionLease = "grids:{evict}:lease"
     /// The grid index of servers before issue 10, merged into `grids` at start.
     static let legacyGrids = "grids"
     /// A server's heartbeat, with a short TTL; its own hash tag per server.

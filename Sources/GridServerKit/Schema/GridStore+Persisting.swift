@@ -2,9 +2,15 @@ import RedisClient
 import Shared
 
 extension GridStore {
-    /// Takes or renews the grid's persister lease; true if `holder` holds it.
-    func takeLease(grid: String, holder: String, milliseconds: Int) async throws -> Bool {
-        try await GridSchema.Scripts.lease.run(redis, keys: [GridSchema(grid: grid).persisterLease], args: [holder, String(milliseconds)]).int == 1
+    enum LeaseResult { case refused, taken, renewed }
+
+    /// Takes or renews the grid's persister lease.
+    func takeLease(grid: String, holder: String, milliseconds: Int) async throws -> LeaseResult {
+        switch try await GridSchema.Scripts.lease.run(redis, keys: [GridSchema(grid: grid).persisterLease], args: [holder, String(milliseconds)]).int {
+        case 1: .taken
+        case 2: .renewed
+        default: .refused
+        }
     }
 
     /// Creates the persisters' consumer group, reading from after `start`; no error if it exists.
@@ -24,13 +30,49 @@ extension GridStore {
         ]))
     }
 
-    /// New entries for the persister, waiting up to half a second for them, on `connection`: a
-    /// blocking read must not hold a pooled connection.
-    func readNew(grid: String, count: Int, on connection: RedisEventLoopConnection) async throws -> [GridEvent] {
-        Self.events(try await connection.command([
-            "XREADGROUP", "GROUP", GridSchema.persistGroup, GridSchema.persistConsumer, "COUNT", String(count), "BLOCK", "500",
+    /// New entries for the persister, without waiting: the dirty mark says when there are any,
+    /// so no blocking read (and no connection of its own) is needed.
+    func readNew(grid: String, count: Int) async throws -> [GridEvent] {
+        Self.events(try await redis.command([
+            "XREADGROUP", "GROUP", GridSchema.persistGroup, GridSchema.persistConsumer, "COUNT", String(count),
             "STREAMS", GridSchema(grid: grid).log, ">",
-        ], timeout: .seconds(5)))
+        ]))
+    }
+
+    /// Gives up the grid's lease if `holder` has it, so that the next mark is taken at once.
+    func releaseLease(grid: String, holder: String) async throws {
+        _ = try await GridSchema.Scripts.releaseLease.run(redis, keys: [GridSchema(grid: grid).persisterLease], args: [holder])
+    }
+
+    /// Grids whose mark is due by `now` (wall-clock ms), oldest first (newest first with
+    /// `newestFirst`), at most `limit`.
+    func dueGrids(now: Int64, limit: Int, newestFirst: Bool = false) async throws -> [String] {
+        let command = newestFirst
+            ? ["ZREVRANGEBYSCORE", GridSchema.dirty, String(now), "-inf", "LIMIT", "0", String(limit)]
+            : ["ZRANGEBYSCORE", GridSchema.dirty, "-inf", String(now), "LIMIT", "0", String(limit)]
+        return try await redis.command(command).array?.compactMap(\.string) ?? []
+    }
+
+    /// Sets when a persister should look at the grid again (`at`, wall-clock ms), or removes the
+    /// mark (nil); then tells whether entries MySQL lacks arrived meanwhile. Setting first and
+    /// checking second closes the race with an append: one appended before the check is seen
+    /// here, and one appended after it marks the grid again behind this call.
+    func settleMark(grid: String, nextAt at: Int64?) async throws -> Bool {
+        let keys = GridSchema(grid: grid)
+        let replies = try await redis.pipeline([
+            at.map { ["ZADD", GridSchema.dirty, "XX", String($0), grid] } ?? ["ZREM", GridSchema.dirty, grid],
+            ["XREVRANGE", keys.log, "+", "-", "COUNT", "1"],
+            ["GET", keys.durable],
+        ])
+        let newest = Self.firstID(replies[1]) ?? .zero
+        let durable = replies[2].string.flatMap { Version($0) } ?? .zero
+        return newest > durable
+    }
+
+    /// Pushes the grid's mark `milliseconds` ahead while this server drains it, so other servers
+    /// do not try its lease meanwhile; an append brings it back to now.
+    func postponeMark(grid: String, by milliseconds: Int) async throws {
+        _ = try await redis.command(["ZADD", GridSchema.dirty, "XX", "GT", String(WallClock.nowMilliseconds() + Int64(milliseconds)), grid])
     }
 
     func acknowledge(grid: String, _ ids: [Version]) async throws {
@@ -72,6 +114,11 @@ extension GridStore {
             if count < limit { break }
         }
         return removed
+    }
+
+    /// Up to `limit` grids with entries MySQL may lack, for the persister's lag.
+    func dirtyGrids(limit: Int) async throws -> [String] {
+        try await dueGrids(now: WallClock.nowMilliseconds(), limit: limit)
     }
 
     /// The grid's newest log entry and its durable watermark, for the persister's lag.

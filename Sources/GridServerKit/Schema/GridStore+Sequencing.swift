@@ -7,21 +7,38 @@ extension GridStore {
     /// connection: pipelined with every other session's edits there.
     func sequence(_ submission: Sequencer.Submission) async throws -> Sequencer.Result {
         let (keys, args) = Self.sequenceArguments(submission)
-        return try Self.sequenceResult(await GridSchema.Scripts.sequence.runMultiplexed(redis, keys: keys, args: args), grid: submission.grid)
+        let result = try Self.sequenceResult(await GridSchema.Scripts.sequence.runMultiplexed(redis, keys: keys, args: args), grid: submission.grid)
+        if !result.duplicate { try await markDirty(grid: submission.grid) }
+        return result
     }
 
     /// Writes the edit's sequencer call now, without waiting for the reply. Pass the reply to
     /// `settleSequence`.
     func issueSequence(_ submission: Sequencer.Submission, on connection: RedisEventLoopConnection) -> EventLoopFuture<RedisValue> {
         let (keys, args) = Self.sequenceArguments(submission)
-        return GridSchema.Scripts.sequence.issue(redis, keys: keys, args: args, on: connection)
+        let reply = GridSchema.Scripts.sequence.issue(redis, keys: keys, args: args, on: connection)
+        // The dirty mark goes right behind the script on the same connection: no round trip of
+        // its own, and Redis runs it after the append it marks. (A script may not touch the
+        // mark's key on Redis Cluster: it lives in another slot.) A duplicate or refused edit
+        // marks a grid that needs nothing; the worker that takes it finds it caught up.
+        if GridSchema.Scripts.sequence.isLoaded {
+            _ = connection.send([Self.dirtyMark(grid: submission.grid)], timeout: redis.configuration.commandTimeout)
+        } else {
+            // The script is loaded first and sent later: the mark must still follow it.
+            reply.whenComplete { _ in _ = connection.send([Self.dirtyMark(grid: submission.grid)], timeout: self.redis.configuration.commandTimeout) }
+        }
+        return reply
     }
 
     /// The outcome of an issued sequencer call. Throws `GridNotReady` while the grid awaits its
     /// rebuild, and `UnknownResend` for a resend Redis does not know.
     func settleSequence(_ reply: EventLoopFuture<RedisValue>, _ submission: Sequencer.Submission) async throws -> Sequencer.Result {
         let (keys, args) = Self.sequenceArguments(submission)
-        return try Self.sequenceResult(await GridSchema.Scripts.sequence.settle(reply, redis, keys: keys, args: args), grid: submission.grid)
+        let first = try? await reply.get()
+        let result = try Self.sequenceResult(await GridSchema.Scripts.sequence.settle(reply, redis, keys: keys, args: args), grid: submission.grid)
+        // Run again after NOSCRIPT: the mark sent behind the first call came before this append.
+        if case .error = first, !result.duplicate { try await markDirty(grid: submission.grid) }
+        return result
     }
 
     static func sequenceResult(_ reply: RedisValue, grid: String) throws -> Sequencer.Result {

@@ -50,6 +50,7 @@ extension GridStore {
         guard let id = reply.string.flatMap({ Version($0) }) else {
             throw RedisError(code: .protocolError, message: "unexpected append reply")
         }
+        try await markDirty(grid: grid)
         return id
     }
 
@@ -77,12 +78,29 @@ extension GridStore {
         Self.presences(try await redis.command(["HGETALL", GridSchema(grid: grid).presence]))
     }
 
+    /// The presence of many grids, read in pipelines of a thousand: the reaper reads every
+    /// recently used grid each heartbeat, and one round trip per grid would make that cost grow
+    /// with the grids in use times the latency.
+    public func presence(grids: [String]) async throws -> [String: [UserPresence]] {
+        var result: [String: [UserPresence]] = [:]
+        for start in stride(from: 0, to: grids.count, by: 1000) {
+            let chunk = grids[start..<min(grids.count, start + 1000)]
+            let replies = try await redis.pipeline(chunk.map { ["HGETALL", GridSchema(grid: $0).presence] })
+            for (grid, reply) in zip(chunk, replies) {
+                let users = Self.presences(reply)
+                if !users.isEmpty { result[grid] = users }
+            }
+        }
+        return result
+    }
+
     /// Ends a session on behalf of a server that cannot; true if this call ended it.
     public func failSession(grid: String, session: String, reason: String) async throws -> Bool {
         let keys = GridSchema(grid: grid)
         let reply = try await GridSchema.Scripts.failSession.run(
             redis, keys: [keys.presence, keys.log, keys.first, keys.ephemeral], args: [session, reason, String(WallClock.nowMilliseconds())]
         )
+        if reply.int == 1 { try await markDirty(grid: grid) }
         return reply.int == 1
     }
 

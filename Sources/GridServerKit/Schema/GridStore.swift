@@ -15,22 +15,43 @@ public struct GridStore: Sendable {
         _ = try await redis.command(["PING"])
     }
 
-    /// Every grid ever opened.
-    public func grids() async throws -> [String] {
-        try await redis.command(["SMEMBERS", GridSchema.grids]).array?.compactMap(\.string) ?? []
+    /// The grids a session used since `since` (wall-clock ms): those that can have sessions now.
+    public func recentlyUsedGrids(since: Int64) async throws -> [String] {
+        try await redis.command(["ZRANGEBYSCORE", GridSchema.lastUsed, String(since), "+inf"]).array?.compactMap(\.string) ?? []
     }
 
-    public func registerGrid(_ grid: String) async throws {
-        _ = try await redis.command(["SADD", GridSchema.grids, grid])
+    /// Records that sessions use these grids now (login, and every heartbeat for local sessions).
+    public func touchGrids(_ grids: some Collection<String>) async throws {
+        guard !grids.isEmpty else { return }
+        let now = String(WallClock.nowMilliseconds())
+        _ = try await redis.command(["ZADD", GridSchema.lastUsed] + grids.flatMap { [now, $0] })
     }
 
-    /// Moves the grid index of servers before issue 10 (key `grids`, no hash tag) into
-    /// `GridSchema.grids`, so their grids are persisted. Only on one Redis: that index never
-    /// existed on a Cluster.
+    /// The mark a persister worker looks for: the grid has entries MySQL may lack, from now.
+    static func dirtyMark(grid: String) -> [String] {
+        ["ZADD", GridSchema.dirty, "LT", String(WallClock.nowMilliseconds()), grid]
+    }
+
+    /// Marks a grid as having entries MySQL may lack. Called after every append that is not the
+    /// sequencer's (which pipelines the mark behind its script).
+    public func markDirty(grid: String) async throws {
+        _ = try await redis.command(Self.dirtyMark(grid: grid))
+    }
+
+    /// Moves the grid indexes of servers before issue 11 (`grids:{index}`, and the older `grids`)
+    /// into `GridSchema.dirty`, so each of their grids is persisted once and then left alone.
     public func adoptLegacyGridIndex() async throws {
-        let legacy = try await redis.command(["SMEMBERS", GridSchema.legacyGrids]).array?.compactMap(\.string) ?? []
-        guard !legacy.isEmpty else { return }
-        _ = try await redis.pipeline([["SADD", GridSchema.grids] + legacy, ["DEL", GridSchema.legacyGrids]])
+        for index in [GridSchema.legacyGrids, GridSchema.grids] {
+            while true {
+                let batch = try await redis.command(["SPOP", index, "1000"]).array?.compactMap(\.string) ?? []
+                guard !batch.isEmpty else { break }
+                let now = String(WallClock.nowMilliseconds())
+                _ = try await redis.pipeline([
+                    ["ZADD", GridSchema.dirty, "LT"] + batch.flatMap { [now, $0] },
+                    ["ZADD", GridSchema.lastUsed, "NX"] + batch.flatMap { [now, $0] },
+                ])
+            }
+        }
     }
 
     /// Calls `body` with each field and value of a flat HGETALL-style reply.

@@ -11,6 +11,9 @@ public final class RedisScript: Sendable {
 
     public init(_ source: String) { self.source = source }
 
+    /// Whether the digest is known, so that `issue` sends the call at once.
+    var isLoaded: Bool { sha.withLock { $0 != nil } }
+
     /// Loads the script now, so that the first calls need not wait for it.
     public func preload(_ redis: RedisClient) async throws {
         _ = try await loadedSHA(redis, reload: false)

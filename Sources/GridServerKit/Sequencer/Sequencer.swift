@@ -27,14 +27,19 @@ public struct Sequencer: Sendable {
     }
 
     private let store: GridStore
+    /// Rung for every edit written, so this server's persister takes its grid at once.
+    private let written: Doorbell?
 
-    public init(redis: RedisClient) {
+    public init(redis: RedisClient, written: Doorbell? = nil) {
         self.store = GridStore(redis: redis)
+        self.written = written
     }
 
     /// Sequences one edit and waits for the outcome. Loads the script first if Redis forgot it.
     public func submit(_ submission: Submission) async throws -> Result {
-        try await store.sequence(submission)
+        let result = try await store.sequence(submission)
+        if !result.duplicate { written?.ring() }
+        return result
     }
 
     /// Writes the edit's sequencer call now, without waiting for the reply: edits issued one after
@@ -47,6 +52,8 @@ public struct Sequencer: Sendable {
 
     /// The outcome of an issued edit.
     public func settle(_ reply: EventLoopFuture<RedisValue>, _ submission: Submission) async throws -> Result {
-        try await store.settleSequence(reply, submission)
+        let result = try await store.settleSequence(reply, submission)
+        if !result.duplicate { written?.ring() }
+        return result
     }
 }

@@ -29,6 +29,7 @@ public enum GridServer {
         var redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
         redisConfiguration.commandTimeout = configuration.redisCommandTimeout
         redisConfiguration.probeTimeout = configuration.redisProbeTimeout
+        redisConfiguration.clientName = "grid-server:" + configuration.serverID.filter { !$0.isWhitespace }
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let mysql = MySQLClient(configuration: try MySQLConfiguration(url: configuration.mysqlURL), logger: logger)
         let group: ServiceGroup
@@ -41,10 +42,13 @@ public enum GridServer {
             let app = try buildApplication(services: services, tls: tlsConfiguration, logger: logger)
             let persister = Persister(
                 redis: redis, mysql: mysql, serverID: configuration.serverID, configuration: configuration.persister,
-                metrics: services.metrics, logger: logger
+                metrics: services.metrics, editsWritten: services.editsWritten, logger: logger
             )
             var optional: [ServiceGroupConfiguration.ServiceConfiguration] = []
             if configuration.persist { optional.append(.init(service: persister)) }
+            if let after = configuration.idleEvictAfter {
+                optional.append(.init(service: IdleEviction(redis: redis, serverID: configuration.serverID, after: after, logger: logger)))
+            }
             // The group shuts its services down in reverse order: the database clients come first,
             // so they close last, after everything that uses them has stopped.
             group = ServiceGroup(

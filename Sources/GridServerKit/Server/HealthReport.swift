@@ -9,7 +9,8 @@ struct HealthReport: Codable, Sendable {
     var mysql: String
     /// Session records waiting in the local spool for MySQL.
     var spoolDepth: Int
-    /// How far MySQL trails the newest log entry, in milliseconds, over all grids (nil if unknown).
+    /// How far MySQL trails the newest log entry, in milliseconds, over the grids with
+    /// unpersisted entries (nil if unknown).
     var persisterLagMilliseconds: Int64?
     var ok: Bool
     /// `"tokens"`, or `"disabled"` when the server runs with --insecure-no-auth.
@@ -48,9 +49,10 @@ struct HealthReport: Codable, Sendable {
         }
     }
 
+    /// Over the grids with unpersisted entries only (at most 100 of the oldest marks).
     static func persisterLag(_ store: GridStore) async throws -> Int64 {
         var lag: Int64 = 0
-        for grid in try await store.grids() {
+        for grid in try await store.dirtyGrids(limit: 100) {
             let (newest, durable) = try await store.newestAndDurable(grid: grid)
             guard let newest else { continue }
             if newest > durable { lag = max(lag, Int64(newest.milliseconds) - Int64(durable.milliseconds)) }

@@ -26,6 +26,12 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSFiles? = nil
     public var limits = Limits()
     public var persister = PersisterConfiguration()
+    /// How long a grid's hub (and its tail) stays after its last session here left.
+    public var hubLinger: Duration = .seconds(10)
+    /// Connections that tail the grids with sessions here, each reading many grids at once.
+    public var tailConnections = 8
+    /// A grid nobody used for this long, with every entry in MySQL, leaves Redis; nil keeps all.
+    public var idleEvictAfter: Duration? = .seconds(3600)
 
     /// What one client may ask of a server. Every limit is answered with its own error code
     /// (docs/PROTOCOL.md §9); docs/SECURITY.md ("Limits and hostile input") lists them with their defaults and flags.
@@ -95,6 +101,8 @@ public struct ServerConfiguration: Sendable {
     public struct PersisterConfiguration: Sendable {
         /// Most log entries written to MySQL in one transaction.
         public var batchSize = 1000
+        /// Grids this server persists at once: a fixed pool, whatever the number of grids.
+        public var workers = 4
         /// How long one persister may hold a grid before another server takes over.
         public var leaseMilliseconds = 5000
         /// How long a durable watermark must age before the stream is trimmed below it, so the

@@ -19,6 +19,8 @@ public struct ServerServices: Sendable {
     public let admission: SessionCounter
     let authorizer: LoginAuthorizer
     public let metrics: ServerMetrics
+    /// Rung by the sequencer for each edit written; the persister's dispatcher waits on it.
+    public let editsWritten = Doorbell()
     /// Checks Redis, MySQL and the spool for `/healthz` and the clients' status bars.
     public let monitor: HealthMonitor
 
@@ -31,9 +33,11 @@ public struct ServerServices: Sendable {
         self.redis = redis
         self.mysql = mysql
         self.store = GridStore(redis: redis)
-        self.sequencer = Sequencer(redis: redis)
+        self.sequencer = Sequencer(redis: redis, written: editsWritten)
         self.metrics = ServerMetrics(serverID: configuration.serverID)
-        self.hubs = GridHubs(redis: redis, metrics: metrics, logger: logger)
+        self.hubs = GridHubs(
+            redis: redis, metrics: metrics, linger: configuration.hubLinger, tailConnections: configuration.tailConnections, logger: logger
+        )
         self.history = HistoryReader(redis: redis, mysql: mysql)
         self.spool = try Spool(directory: configuration.spoolDirectory, serverID: configuration.serverID)
         self.recorder = SessionRecorder(store: store, mysql: mysql, spool: spool, logger: logger)

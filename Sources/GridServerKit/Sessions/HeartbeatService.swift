@@ -25,11 +25,15 @@ public struct HeartbeatService: Service {
         var staleSuspects: Set<String> = []
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let dead = try await reaper.serversWithoutHeartbeat(except: serverID)
+                // The grids with sessions here stay recent, so reapers and idle eviction see them.
+                try await GridStore(redis: redis).touchGrids(await hubs.grids)
+                // Read once for both checks: it is one presence read per recently used grid.
+                let online = try await reaper.onlineSessions()
+                let dead = try await reaper.serversWithoutHeartbeat(except: serverID, online: online)
                 let confirmed = dead.intersection(suspects)
                 if !confirmed.isEmpty { try await reaper.reap(servers: confirmed) }
                 suspects = dead.subtracting(confirmed)
-                let stale = try await reaper.staleSessions(of: serverID, live: await hubs.liveSessions())
+                let stale = try await reaper.staleSessions(of: serverID, live: await hubs.liveSessions(), online: online)
                 try await reaper.endStale(stale.filter { staleSuspects.contains($0.session) })
                 staleSuspects = Set(stale.map(\.session))
             } catch {

@@ -20,19 +20,27 @@ public struct SessionReaper: Sendable {
     /// The key lives in `GridSchema`; this name is what the heartbeat and start-up code use.
     public static func heartbeatKey(_ server: String) -> String { GridSchema.heartbeat(server: server) }
 
-    /// Every online session, by grid, as presence holds it.
+    /// How far back a grid's last use (`GridSchema.lastUsed`) may lie for it to have sessions:
+    /// every server refreshes its grids' with each heartbeat, so a grid that has sessions, or
+    /// had them on a server that died since, was touched well within this.
+    public static let recentUseMilliseconds: Int64 = 120_000
+
+    /// Every online session, by grid, as presence holds it, over the grids used recently: the
+    /// reaper's work follows the grids with sessions, not the grids that exist.
     public func onlineSessions() async throws -> [(grid: String, presence: UserPresence)] {
-        var result: [(String, UserPresence)] = []
-        for grid in try await store.grids().sorted() {
-            for presence in try await store.presence(grid: grid) { result.append((grid, presence)) }
-        }
-        return result
+        let since = WallClock.nowMilliseconds() - Self.recentUseMilliseconds
+        let byGrid = try await store.presence(grids: try await store.recentlyUsedGrids(since: since))
+        return byGrid.keys.sorted().flatMap { grid in byGrid[grid, default: []].map { (grid, $0) } }
     }
 
-    /// Servers that have online sessions but no live heartbeat.
-    public func serversWithoutHeartbeat(except me: String) async throws -> Set<String> {
+    /// Servers that have online sessions but no live heartbeat. `online`: `onlineSessions()`,
+    /// when the caller has read it already this round.
+    public func serversWithoutHeartbeat(
+        except me: String, online: [(grid: String, presence: UserPresence)]? = nil
+    ) async throws -> Set<String> {
         var dead: Set<String> = []
-        for server in Set(try await onlineSessions().map(\.presence.server)) where server != me {
+        let sessions = if let online { online } else { try await onlineSessions() }
+        for server in Set(sessions.map(\.presence.server)) where server != me {
             if try await !store.isAlive(server: server) { dead.insert(server) }
         }
         return dead
@@ -40,9 +48,11 @@ public struct SessionReaper: Sendable {
 
     /// This server's sessions that presence still lists but that are no longer connected: they
     /// ended while Redis was unreachable, so their presence could not be removed then.
-    public func staleSessions(of server: String, live: Set<String>) async throws -> [(grid: String, session: String)] {
-        try await onlineSessions().filter { $0.presence.server == server && !live.contains($0.presence.session) }
-            .map { ($0.grid, $0.presence.session) }
+    public func staleSessions(
+        of server: String, live: Set<String>, online: [(grid: String, presence: UserPresence)]? = nil
+    ) async throws -> [(grid: String, session: String)] {
+        let sessions = if let online { online } else { try await onlineSessions() }
+        return sessions.filter { $0.presence.server == server && !live.contains($0.presence.session) }.map { ($0.grid, $0.presence.session) }
     }
 
     public func endStale(_ sessions: [(grid: String, session: String)]) async throws {

@@ -32,7 +32,8 @@ struct AppSession {
         self.historyPageSize = historyPageSize
     }
 
-    func drawNow() {
+    mutating func drawNow() {
+        if model.computedIsStale { model.refreshComputed() }
         terminal.draw(Renderer.render(model, size: model.size))
     }
 
@@ -46,7 +47,8 @@ struct AppSession {
             effects += model.handle(key)
             dirty = true
         case .client(let update):
-            effects += model.apply(update)
+            // Formulas are recomputed once per frame, for every event since the last one.
+            effects += model.apply(update, recompute: false)
             dirty = true
         case .historyLoaded(let page, let before, let after):
             effects += model.historyLoaded(page, before: before, after: after)

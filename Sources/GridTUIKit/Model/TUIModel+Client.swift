@@ -4,19 +4,28 @@ import Shared
 /// Updates from the client core: the connection's status and every server message.
 extension TUIModel {
     /// Takes one update from the transport: the client state takes it first, then the screen.
-    public mutating func apply(_ update: GridClientUpdate) -> [TUIEffect] {
-        let previous = state
+    /// `recompute: false` leaves the formula values behind the cells until `refreshComputed()`:
+    /// the app applies a burst of events and computes once per frame, not once per event.
+    public mutating func apply(_ update: GridClientUpdate, recompute: Bool = true) -> [TUIEffect] {
         var effects: [TUIEffect] = []
         switch update {
         case .status(let newStatus):
             state.connectionChanged(newStatus)
             effects += statusChanged(newStatus)
         case .message(let message, _):
+            // What the reply needs from before it, not a copy of the whole state: a copy alive
+            // while `receive` changes the cells would make every event copy every cell.
+            let before = Before(loggedIn: state.loggedIn, edits: state.edits)
             let frames = state.receive(message)
-            effects += received(message, previous: previous, resent: frames.count)
+            effects += received(message, before: before, resent: frames.count)
             if !frames.isEmpty { effects.append(.send(frames)) }
         }
-        return finish(effects)
+        return finish(effects, recompute: recompute)
+    }
+
+    private struct Before {
+        var loggedIn: Bool
+        var edits: [PendingEdit]
     }
 
     /// Edits refused as `rate_limited` go again; the app calls this once the retry interval passed.
@@ -48,7 +57,7 @@ extension TUIModel {
         }
     }
 
-    private mutating func received(_ message: ServerMessage, previous: ClientState, resent: Int) -> [TUIEffect] {
+    private mutating func received(_ message: ServerMessage, before previous: Before, resent: Int) -> [TUIEffect] {
         switch message {
         case .welcome:
             // The server knows nothing of this session's presence yet; send it again.

@@ -28,6 +28,8 @@ public struct TUIModel: Sendable {
     public internal(set) var showFormulas = false
     /// Computed values over what `state` shows, brought up to date after every change.
     public internal(set) var computed = ComputedGrid()
+    /// The cells changed since `computed` was last brought up to date (`apply(_:recompute:)`).
+    public private(set) var computedIsStale = false
     public internal(set) var mode: TUIMode = .normal
 
     public internal(set) var history = HistoryLog()
@@ -110,14 +112,20 @@ public struct TUIModel: Sendable {
 
     /// The common tail of every change: cursor in view, the conflict dialog when one waits,
     /// history loading as needed, and presence when it changed.
-    mutating func finish(_ effects: [TUIEffect]) -> [TUIEffect] {
+    mutating func finish(_ effects: [TUIEffect], recompute: Bool = true) -> [TUIEffect] {
         var effects = effects
-        computed.update(from: &state)
+        if recompute { refreshComputed() } else { computedIsStale = true }
         keepCursorInView()
         if case .normal = mode, !conflicts.isEmpty { mode = .conflict }
         effects += historyLoads()
         if let presence = presenceEffect() { effects.append(presence) }
         return effects
+    }
+
+    /// Brings the formula values up to the cells.
+    public mutating func refreshComputed() {
+        computed.update(from: &state)
+        computedIsStale = false
     }
 
     private mutating func presenceEffect() -> TUIEffect? {
