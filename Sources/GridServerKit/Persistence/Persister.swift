@@ -103,17 +103,21 @@ public final class Persister: Service {
                         }
                     }
                 }
-                // Quick while there is work, so an edit's durability waits little. When idle, the
-                // dispatcher waits for this server's sequencer to write an edit, and reads the
-                // marks once a second anyway for the grids other servers wrote (their own
-                // persisters usually take them first) and for a dead server's grids: an idle
-                // server costs Redis one small read a second.
-                // Without a doorbell (tests of the persister alone) it polls every 50 ms at most.
-                idle = chosen.isEmpty ? min(idle * 2, editsWritten == nil ? .milliseconds(50) : .seconds(1)) : .milliseconds(10)
-                if let editsWritten {
+                // Quick while there is work, so an edit's durability waits little: every 10 ms
+                // while it starts passes, backing off to 50 ms while the due grids are all being
+                // persisted already. With nothing due, it waits for this server's sequencer to
+                // write an edit (the doorbell), and reads the marks once a second anyway, for the
+                // grids other servers wrote (their own persisters usually take them first) and
+                // for a dead server's grids: an idle server costs Redis one small read a second.
+                // The doorbell only ends that wait: a ring while passes run must not make the
+                // dispatcher spin on reads. (Without a doorbell, in tests of the persister alone,
+                // it polls every 50 ms at most.)
+                if due.isEmpty, let editsWritten {
+                    idle = min(max(idle * 2, .milliseconds(50)), .seconds(1))
                     let wait = idle
                     try? await cancelWhenGracefulShutdown { await editsWritten.wait(atMost: wait) }
                 } else {
+                    idle = chosen.isEmpty ? min(idle * 2, .milliseconds(50)) : .milliseconds(10)
                     try? await Task.sleep(for: idle)
                 }
             }
