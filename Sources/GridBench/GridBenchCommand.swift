@@ -176,7 +176,9 @@ struct Grids: AsyncParsableCommand {
         guard count >= 1, first >= 0 else { throw ValidationError("--count must be at least 1 and --first at least 0") }
         let start = Date()
         let (prefix, first, total) = (self.prefix, self.first, self.count)
-        try await withSeedingClients(redisURL: redisURL, mysqlURL: mysqlURL, logger: Logger(label: "grid-bench")) { redis, mysql in
+        var logger = Logger(label: "grid-bench")
+        logger.logLevel = .error
+        try await withSeedingClients(redisURL: redisURL, mysqlURL: mysqlURL, logger: logger) { redis, mysql in
             try await ManyGridsSeeder(redis: redis, mysql: mysql).seed(prefix: prefix, first: first, count: total) { done in
                 if done % 10_000 == 0 || done == total { FileHandle.standardError.write(Data("grid-bench: \(done)/\(total) grids\n".utf8)) }
             }
@@ -207,7 +209,8 @@ struct Footprint: AsyncParsableCommand {
     func run() async throws {
         let processes = try parsePIDs(pids)
         guard let url = redisURL ?? ProcessInfo.processInfo.environment["REDIS_URL"] else { throw ValidationError("footprint needs --redis-url or REDIS_URL") }
-        let logger = Logger(label: "grid-bench")
+        var logger = Logger(label: "grid-bench")
+        logger.logLevel = .error
         let sampler = ProcessSampler(processes: processes)
         // Two reads back to back give what one read itself costs Redis (its connection's setup, INFO).
         let redisFirst = try await RedisStats.read(url: url, logger: logger)

@@ -20,7 +20,7 @@ public struct ComputedGrid: Sendable {
     /// Everything `state` shows, computed once.
     public init(loading state: ClientState) {
         load(state)
-        refreshMarks(state)
+        refreshMarks(state, formulasChanged: true)
     }
 
     /// Brings the values up to date with what `state` shows. Returns the cells whose computed
@@ -30,6 +30,8 @@ public struct ComputedGrid: Sendable {
         let changes = state.takeShownChanges()
         let newClock = Int64(clamping: state.model.version.milliseconds)
         var changed: Set<CellAddress>?
+        // Which cells depend on what changes only when a formula does.
+        var formulasChanged = changes.reloaded
         if changes.reloaded {
             load(state)
             changed = nil
@@ -38,7 +40,10 @@ public struct ComputedGrid: Sendable {
             for cell in changes.cells {
                 guard let address = CellAddress(cell) else { continue }
                 let shown = state.shownValue(of: cell).value
-                if shown != sheet.raw(address) { updates[address] = .some(shown) }
+                let old = sheet.raw(address)
+                guard shown != old else { continue }
+                updates[address] = .some(shown)
+                if shown?.hasPrefix("=") == true || old?.hasPrefix("=") == true { formulasChanged = true }
             }
             var touched = updates.isEmpty ? [] : sheet.set(updates)
             if newClock != clock {
@@ -47,7 +52,7 @@ public struct ComputedGrid: Sendable {
             }
             changed = touched
         }
-        refreshMarks(state)
+        refreshMarks(state, formulasChanged: formulasChanged)
         return changed
     }
 
@@ -67,14 +72,17 @@ public struct ComputedGrid: Sendable {
         sheet.load(raw, clock: clock)
     }
 
-    private mutating func refreshMarks(_ state: ClientState) {
+    /// The dependents of pending and contested cells, found again only when those cells or the
+    /// formulas changed: a grid with thousands of contested cells would otherwise walk all their
+    /// dependents for every event.
+    private mutating func refreshMarks(_ state: ClientState, formulasChanged: Bool) {
         let nowPending = Set(state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }.compactMap { CellAddress($0.cell) })
-        if nowPending != pending || !nowPending.isEmpty {
+        if nowPending != pending || (formulasChanged && !nowPending.isEmpty) {
             pending = nowPending
             pendingDependents = nowPending.isEmpty ? [] : sheet.dependents(of: nowPending)
         }
         let nowContested = Set(state.model.contested.keys)
-        if nowContested != contested || !nowContested.isEmpty {
+        if nowContested != contested || (formulasChanged && !nowContested.isEmpty) {
             contested = nowContested
             contestedDependents = nowContested.isEmpty ? [] : sheet.dependents(of: Set(nowContested.compactMap { CellAddress($0) }))
         }
