@@ -20,7 +20,8 @@ public struct ComputedGrid: Sendable {
     /// Everything `state` shows, computed once.
     public init(loading state: ClientState) {
         load(state)
-        refreshMarks(state, formulasChanged: true)
+        contested = Set(state.model.contested.keys)
+        refreshMarks(state, formulasChanged: true, contestedChanged: true)
     }
 
     /// Brings the values up to date with what `state` shows. Returns the cells whose computed
@@ -52,7 +53,20 @@ public struct ComputedGrid: Sendable {
             }
             changed = touched
         }
-        refreshMarks(state, formulasChanged: formulasChanged)
+        // A cell's contested mark changes only with an event for that cell, so only the cells
+        // changed are looked at: building a set of every contested cell for each update cost a
+        // client with thousands of them most of its time.
+        var contestedChanged = false
+        if changes.reloaded {
+            contested = Set(state.model.contested.keys)
+            contestedChanged = true
+        } else {
+            for cell in changes.cells {
+                let isContested = state.model.contested[cell] != nil
+                if isContested ? contested.insert(cell).inserted : contested.remove(cell) != nil { contestedChanged = true }
+            }
+        }
+        refreshMarks(state, formulasChanged: formulasChanged, contestedChanged: contestedChanged)
         return changed
     }
 
@@ -75,16 +89,14 @@ public struct ComputedGrid: Sendable {
     /// The dependents of pending and contested cells, found again only when those cells or the
     /// formulas changed: a grid with thousands of contested cells would otherwise walk all their
     /// dependents for every event.
-    private mutating func refreshMarks(_ state: ClientState, formulasChanged: Bool) {
+    private mutating func refreshMarks(_ state: ClientState, formulasChanged: Bool, contestedChanged: Bool) {
         let nowPending = Set(state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }.compactMap { CellAddress($0.cell) })
         if nowPending != pending || (formulasChanged && !nowPending.isEmpty) {
             pending = nowPending
             pendingDependents = nowPending.isEmpty ? [] : sheet.dependents(of: nowPending)
         }
-        let nowContested = Set(state.model.contested.keys)
-        if nowContested != contested || (formulasChanged && !nowContested.isEmpty) {
-            contested = nowContested
-            contestedDependents = nowContested.isEmpty ? [] : sheet.dependents(of: Set(nowContested.compactMap { CellAddress($0) }))
+        if contestedChanged || (formulasChanged && !contested.isEmpty) {
+            contestedDependents = contested.isEmpty ? [] : sheet.dependents(of: Set(contested.compactMap { CellAddress($0) }))
         }
     }
 
