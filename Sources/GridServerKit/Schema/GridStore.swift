@@ -8,8 +8,14 @@ import Shared
 /// the fan-out tail's blocking read. Keys and values always travel as separate arguments.
 public struct GridStore: Sendable {
     public let redis: RedisClient
+    /// Rung after each dirty mark (session events, failed sessions), so that this server's
+    /// persister takes the grid at once rather than at its next once-a-second read.
+    let marked: Doorbell?
 
-    public init(redis: RedisClient) { self.redis = redis }
+    public init(redis: RedisClient, marked: Doorbell? = nil) {
+        self.redis = redis
+        self.marked = marked
+    }
 
     public func ping() async throws {
         _ = try await redis.command(["PING"])
@@ -36,6 +42,7 @@ public struct GridStore: Sendable {
     /// sequencer's (which pipelines the mark behind its script).
     public func markDirty(grid: String) async throws {
         _ = try await redis.command(Self.dirtyMark(grid: grid))
+        marked?.ring()
     }
 
     /// Moves the grid indexes of servers before issue 11 (`grids:{index}`, and the older `grids`)

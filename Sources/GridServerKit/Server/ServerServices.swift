@@ -19,7 +19,8 @@ public struct ServerServices: Sendable {
     public let admission: SessionCounter
     let authorizer: LoginAuthorizer
     public let metrics: ServerMetrics
-    /// Rung by the sequencer for each edit written; the persister's dispatcher waits on it.
+    /// Rung by the sequencer for each edit written, and by the store for each session event;
+    /// the persister's dispatcher waits on it.
     public let editsWritten = Doorbell()
     /// Checks Redis, MySQL and the spool for `/healthz` and the clients' status bars.
     public let monitor: HealthMonitor
@@ -32,7 +33,7 @@ public struct ServerServices: Sendable {
         self.authorizer = LoginAuthorizer(authentication: authentication)
         self.redis = redis
         self.mysql = mysql
-        self.store = GridStore(redis: redis)
+        self.store = GridStore(redis: redis, marked: editsWritten)
         self.sequencer = Sequencer(redis: redis, written: editsWritten)
         self.metrics = ServerMetrics(serverID: configuration.serverID)
         self.hubs = GridHubs(
