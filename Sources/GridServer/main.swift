@@ -87,7 +87,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("ops-grace"), help: "Seconds an op's outcome stays in Redis after the op is durable (resends without the resend mark are recognised that long).")
     var opsGrace: Int = Int(ServerConfiguration.PersisterConfiguration().opsGrace.components.seconds)
 
-    @Option(name: .customLong("persister-workers"), help: "Grids this server persists at once (a fixed pool, whatever the number of grids).")
+    @Option(name: .customLong("persister-workers"), help: "Grids this server persists at once (a fixed pool of tasks, whatever the number of grids; their MySQL writes share transactions).")
     var persisterWorkers: Int = ServerConfiguration.PersisterConfiguration().workers
     @Option(name: .customLong("hub-linger"), help: "Seconds a grid's tail stays after its last session on this server left.")
     var hubLinger: Double = 10

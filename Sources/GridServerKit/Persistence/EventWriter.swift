@@ -1,44 +1,60 @@
 import MySQLClient
 import Shared
 
-/// Writes a batch of log events to MySQL inside one transaction. Every statement is idempotent
+/// Writes batches of log events to MySQL inside one transaction. Every statement is idempotent
 /// on the stream id (and on the op id), so a batch replayed after a crash stores nothing twice.
 public enum EventWriter {
+    /// One grid's entries, in log order.
+    public struct GridBatch: Sendable {
+        public var grid: String
+        public var events: [GridEvent]
+
+        public init(grid: String, events: [GridEvent]) {
+            self.grid = grid
+            self.events = events
+        }
+    }
+
     static let rowsPerStatement = 512
     private static let opColumns = 19
 
     public static func write(_ events: [GridEvent], grid: String, on connection: MySQLConnection) throws {
-        guard let last = events.last else { return }
+        try write([GridBatch(grid: grid, events: events)], on: connection)
+    }
+
+    /// The batches of many grids in one transaction, with the same few multi-row statements as
+    /// one grid's: every row names its grid, so the statements do not grow with the grids. Rows
+    /// go in key order, so that two servers' transactions lock their rows in the same order.
+    public static func write(_ batches: [GridBatch], on connection: MySQLConnection) throws {
+        let batches = batches.filter { !$0.events.isEmpty }.sorted { $0.grid < $1.grid }
+        guard !batches.isEmpty else { return }
+        let rows = batches.flatMap { batch in batch.events.map { (grid: batch.grid, event: $0) } }
         try connection.transaction { connection in
-            for range in StatementChunks.ranges(for: events.count, maximum: rowsPerStatement) {
-                try insertOps(events[range], grid: grid, on: connection)
+            for range in StatementChunks.ranges(for: rows.count, maximum: rowsPerStatement) {
+                try insertOps(rows[range], on: connection)
             }
-            try upsertCells(events, grid: grid, on: connection)
-            try upsertSessions(events, grid: grid, on: connection)
-            try connection.execute(
-                """
-                INSERT INTO watermarks (grid, version, ver_key, updated_at) VALUES (?, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE
-                  version = IF(VALUES(ver_key) > ver_key, VALUES(version), version),
-                  updated_at = VALUES(updated_at),
-                  ver_key = IF(VALUES(ver_key) > ver_key, VALUES(ver_key), ver_key)
-                """,
-                [.text(grid), .text(last.id.description), .text(last.id.sortKey), .int(WallClock.nowMilliseconds())]
-            )
+            try upsertCells(rows, on: connection)
+            for row in rows {
+                try SessionRecord(event: row.event, grid: row.grid)?.upsert(on: connection)
+            }
+            let marks = batches.map { (grid: $0.grid, last: $0.events.last!.id) }
+            for range in StatementChunks.ranges(for: marks.count, maximum: rowsPerStatement) {
+                try upsertWatermarks(marks[range], on: connection)
+            }
         }
     }
 
-    private static func insertOps(_ events: ArraySlice<GridEvent>, grid: String, on connection: MySQLConnection) throws {
+    private static func insertOps(_ rows: ArraySlice<(grid: String, event: GridEvent)>, on connection: MySQLConnection) throws {
         let placeholders = "(" + Array(repeating: "?", count: opColumns).joined(separator: ",") + ")"
         let sql = """
             INSERT INTO ops (grid, id_ms, id_seq, kind, cell, value, old_value, base, user_name, session, server, op_id,
               at_ms, winner_version, winner_value, winner_user, winner_at, winner_kind, error)
-            VALUES \(Array(repeating: placeholders, count: events.count).joined(separator: ","))
+            VALUES \(Array(repeating: placeholders, count: rows.count).joined(separator: ","))
             ON DUPLICATE KEY UPDATE grid = grid
             """
         var params: [MySQLValue] = []
-        params.reserveCapacity(events.count * opColumns)
-        for event in events {
+        params.reserveCapacity(rows.count * opColumns)
+        for (grid, event) in rows {
             params += [
                 .text(grid), .int(Int64(event.id.milliseconds)), .int(Int64(event.id.sequence)), .text(event.kind.rawValue),
                 text(event.cell), text(event.value), text(event.old), text(event.base?.description), text(event.user),
@@ -51,19 +67,24 @@ public enum EventWriter {
         try connection.execute(sql, params)
     }
 
+    private struct CellKey: Hashable {
+        var grid: String
+        var cell: String
+    }
+
     /// Only the last write of each cell in the batch matters; older versions never overwrite newer.
-    private static func upsertCells(_ events: [GridEvent], grid: String, on connection: MySQLConnection) throws {
-        var latest: [String: GridEvent] = [:]
-        for event in events where event.kind.isCellWrite {
-            if let cell = event.cell { latest[cell] = event }
+    private static func upsertCells(_ rows: [(grid: String, event: GridEvent)], on connection: MySQLConnection) throws {
+        var latest: [CellKey: GridEvent] = [:]
+        for (grid, event) in rows where event.kind.isCellWrite {
+            if let cell = event.cell { latest[CellKey(grid: grid, cell: cell)] = event }
         }
         guard !latest.isEmpty else { return }
-        let writes = Array(latest.values)
+        let writes = latest.sorted { ($0.key.grid, $0.key.cell) < ($1.key.grid, $1.key.cell) }
         for range in StatementChunks.ranges(for: writes.count, maximum: rowsPerStatement) {
-            let rows = writes[range]
+            let chunk = writes[range]
             let sql = """
                 INSERT INTO cells (grid, cell, value, version, ver_key, user_name, at_ms)
-                VALUES \(Array(repeating: "(?,?,?,?,?,?,?)", count: rows.count).joined(separator: ","))
+                VALUES \(Array(repeating: "(?,?,?,?,?,?,?)", count: chunk.count).joined(separator: ","))
                 ON DUPLICATE KEY UPDATE
                   value = IF(VALUES(ver_key) > ver_key, VALUES(value), value),
                   version = IF(VALUES(ver_key) > ver_key, VALUES(version), version),
@@ -72,9 +93,10 @@ public enum EventWriter {
                   ver_key = IF(VALUES(ver_key) > ver_key, VALUES(ver_key), ver_key)
                 """
             var params: [MySQLValue] = []
-            for event in rows {
+            params.reserveCapacity(chunk.count * 7)
+            for (key, event) in chunk {
                 params += [
-                    .text(grid), text(event.cell), event.kind == .set ? text(event.value) : .null,
+                    .text(key.grid), .text(key.cell), event.kind == .set ? text(event.value) : .null,
                     .text(event.id.description), .text(event.id.sortKey), .text(event.user ?? ""), .int(event.at),
                 ]
             }
@@ -82,10 +104,22 @@ public enum EventWriter {
         }
     }
 
-    private static func upsertSessions(_ events: [GridEvent], grid: String, on connection: MySQLConnection) throws {
-        for event in events {
-            try SessionRecord(event: event, grid: grid)?.upsert(on: connection)
+    private static func upsertWatermarks(_ marks: ArraySlice<(grid: String, last: Version)>, on connection: MySQLConnection) throws {
+        let sql = """
+            INSERT INTO watermarks (grid, version, ver_key, updated_at)
+            VALUES \(Array(repeating: "(?,?,?,?)", count: marks.count).joined(separator: ","))
+            ON DUPLICATE KEY UPDATE
+              version = IF(VALUES(ver_key) > ver_key, VALUES(version), version),
+              updated_at = VALUES(updated_at),
+              ver_key = IF(VALUES(ver_key) > ver_key, VALUES(ver_key), ver_key)
+            """
+        let now = WallClock.nowMilliseconds()
+        var params: [MySQLValue] = []
+        params.reserveCapacity(marks.count * 4)
+        for (grid, last) in marks {
+            params += [.text(grid), .text(last.description), .text(last.sortKey), .int(now)]
         }
+        try connection.execute(sql, params)
     }
 
     private static func text(_ value: String?) -> MySQLValue {

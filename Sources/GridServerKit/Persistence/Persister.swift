@@ -13,13 +13,13 @@ import Synchronization
 /// for each grid is `PersisterStateMachine`; this type performs its actions.
 public final class Persister: Service {
     private let redis: RedisClient
-    private let mysql: MySQLClient
     private let store: GridStore
     private let rebuilder: GridRebuilder
     private let serverID: String
     private let configuration: ServerConfiguration.PersisterConfiguration
     private let metrics: ServerMetrics?
     private let editsWritten: Doorbell?
+    private let commits: GroupCommit
     private let logger: Logger
     /// When this persister started: every server runs this version by then (legacy op hashes).
     private let startedAtMilliseconds = WallClock.nowMilliseconds()
@@ -31,7 +31,7 @@ public final class Persister: Service {
         self.metrics = metrics
         self.editsWritten = editsWritten
         self.redis = redis
-        self.mysql = mysql
+        self.commits = GroupCommit(mysql: mysql)
         self.store = GridStore(redis: redis)
         var rebuilder = GridRebuilder(redis: redis, mysql: mysql, logger: logger)
         rebuilder.recentOpsMilliseconds = configuration.opsGraceMilliseconds
@@ -269,11 +269,14 @@ public final class Persister: Service {
                     action = machine.read(events, pending: true, now: .now)
                 case .readNew:
                     let events = try await store.readNew(grid: grid, count: configuration.batchSize)
-                    if events.isEmpty { caughtUp = true }
+                    // A short read took everything there was: once it is written, the pass
+                    // ends, and `settleMark` sees anything appended since.
+                    if events.count < configuration.batchSize { caughtUp = true }
                     action = machine.read(events, pending: false, now: .now)
                 case .awaitReadAhead:
                     let events = try await readAhead?.value ?? []
                     readAhead = nil
+                    if events.count < configuration.batchSize { caughtUp = true }
                     action = machine.read(events, pending: false, now: .now)
                 case .write(let events, let startReadAhead):
                     if startReadAhead {
@@ -319,14 +322,13 @@ public final class Persister: Service {
         return .stopped
     }
 
-    /// Writes one batch to MySQL, acknowledges it and announces the new watermark; false when
-    /// this Redis lacks the batch's last entry.
+    /// Writes one batch to MySQL (in one transaction with the other passes' batches waiting
+    /// then), acknowledges it and announces the new watermark; false when this Redis lacks the
+    /// batch's last entry.
     private func write(_ events: [GridEvent], grid: String) async throws -> Bool {
         guard let last = events.last else { return true }
         do {
-            try await mysql.withConnection { connection in
-                try EventWriter.write(events, grid: grid, on: connection)
-            }
+            try await commits.write(EventWriter.GridBatch(grid: grid, events: events))
         } catch {
             metrics?.mysqlErrors.increment()
             throw error

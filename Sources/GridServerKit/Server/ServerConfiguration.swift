@@ -101,8 +101,10 @@ public struct ServerConfiguration: Sendable {
     public struct PersisterConfiguration: Sendable {
         /// Most log entries written to MySQL in one transaction.
         public var batchSize = 1000
-        /// Grids this server persists at once: a fixed pool, whatever the number of grids.
-        public var workers = 4
+        /// Grids this server persists at once: a fixed pool, whatever the number of grids. They
+        /// are tasks, not threads: they share the Redis connections, and their MySQL writes are
+        /// committed together (`GroupCommit`), so a pool this size costs no connections.
+        public var workers = 32
         /// How long one persister may hold a grid before another server takes over.
         public var leaseMilliseconds = 5000
         /// How long a durable watermark must age before the stream is trimmed below it, so the
