@@ -20,15 +20,17 @@ struct CellStore: Sendable {
 
     /// Builds the store in one pass; cheaper than inserting cells one by one into the sorted index.
     init(bulk: [CellAddress: FormulaValue]) {
-        values = bulk.filter { !$0.value.isBlank }
-        var grouped: [Int: [Int]] = [:]
-        for address in values.keys {
-            grouped[address.column, default: []].append(address.row)
+        var grouped: [Int: [(row: Int, value: FormulaValue)]] = [:]
+        var nonBlank = 0
+        for (address, value) in bulk where !value.isBlank {
+            grouped[address.column, default: []].append((address.row, value))
+            nonBlank += 1
         }
-        for (column, rows) in grouped {
-            let sorted = rows.sorted()
+        values = nonBlank == bulk.count ? bulk : bulk.filter { !$0.value.isBlank }
+        for (column, entries) in grouped {
+            let sorted = entries.sorted { $0.row < $1.row }
             slotOfColumn[column] = slots.count
-            slots.append(Column(rows: sorted, values: sorted.map { values[CellAddress(column: column, row: $0)!]! }))
+            slots.append(Column(rows: sorted.map(\.row), values: sorted.map(\.value)))
         }
         occupiedColumns = grouped.keys.sorted()
     }
@@ -84,10 +86,14 @@ struct CellStore: Sendable {
     /// LibreOffice use for TEXTJOIN, CONCAT and floating-point sums).
     func forEachNonBlank(in range: FormulaRange, _ body: (CellAddress, FormulaValue) throws(FormulaError) -> Void) throws(FormulaError) {
         if range.columnCount == 1 {
-            let slice = columnSlice(range.start.column, rows: range.start.row...range.end.row)
-            var k = slice.rows.startIndex
-            while k < slice.rows.endIndex {
-                try body(CellAddress(column: range.start.column, row: slice.rows[k])!, slice.values[k])
+            // Straight from the column's arrays: slices in a tuple are copied through generic
+            // witnesses, which a SUM over a short range pays for more than for its cells.
+            guard let slot = slotOfColumn[range.start.column] else { return }
+            let low = Self.lowerBound(slots[slot].rows, range.start.row)
+            let high = Self.lowerBound(slots[slot].rows, range.end.row + 1)
+            var k = low
+            while k < high {
+                try body(CellAddress(column: range.start.column, row: slots[slot].rows[k])!, slots[slot].values[k])
                 k += 1
             }
             return

@@ -54,6 +54,12 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
         return String(scalars.reversed())
     }
 
+    /// One word for the hasher rather than two: grids hash addresses constantly (formula loads
+    /// hash each cell several times), and a row fits in 21 bits.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(column &<< 21 | row)
+    }
+
     public static func < (lhs: CellAddress, rhs: CellAddress) -> Bool {
         (lhs.row, lhs.column) < (rhs.row, rhs.column)
     }
