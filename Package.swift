@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "GridTUIKit",
             dependencies: [
-                "Shared", "GridClientCore", "CNcursesw",
+                "Shared", "GridClientCore", "GridFiles", "GridFormula", "CNcursesw",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -53,9 +53,24 @@ public struct ClientState: Sendable {
         let op = "\(clientID)-\(nextOp)"
         nextOp += 1
         var edit = PendingEdit(op: op, kind: kind, cell: cell, value: kind == .set ? value : nil, base: base ?? currentBase(of: cell))
-        edit.isQueued = edits.contains { $0.cell == cell && $0.ackedVersion == nil }
+        edit.isQueued = edits.contains { $0.touches(cell) && $0.ackedVersion == nil }
         edits.append(edit)
         if kind != .resolve { touchedCells.insert(cell) }
+        return (op, edit.isQueued ? nil : edit.message)
+    }
+
+    /// Creates one multi-cell edit (a paste, fill, sort, undo or import chunk): every cell
+    /// written at once or none. A change without a base is based on the version this client sees.
+    /// Returns the frame to send, or nil while an earlier edit of one of its cells is unanswered.
+    public mutating func makeMultiEdit(_ changes: [CellChange], label: String, group: String? = nil) -> (op: String, frame: ClientMessage?) {
+        let op = "\(clientID)-\(nextOp)"
+        nextOp += 1
+        let cells = changes.map { CellChange(cell: $0.cell, value: $0.value, base: $0.base ?? currentBase(of: $0.cell)) }
+        var edit = PendingEdit(op: op, cells: cells, label: label, group: group)
+        let written = Set(cells.map(\.cell))
+        edit.isQueued = edits.contains { pending in pending.ackedVersion == nil && pending.touchedCells.contains(where: written.contains) }
+        edits.append(edit)
+        touchedCells.formUnion(written)
         return (op, edit.isQueued ? nil : edit.message)
     }
 
@@ -101,7 +116,10 @@ public struct ClientState: Sendable {
             rateLimited = []
             release = resendFrames()
         case .event(let event):
-            if model.apply(event), let cell = event.cell { touchedCells.insert(cell) }
+            if model.apply(event) {
+                if let cell = event.cell { touchedCells.insert(cell) }
+                for change in event.cells ?? [] { touchedCells.insert(change.cell) }
+            }
             if historyStart == nil { historyStart = event.id }
         case .ack(let ack):
             touchedCells.insert(ack.cell)
@@ -111,15 +129,17 @@ public struct ClientState: Sendable {
             } else if let index = edits.firstIndex(where: { $0.op == ack.op }) {
                 edits[index].ackedVersion = ack.version
                 let acked = edits[index]
+                touchedCells.formUnion(acked.touchedCells)
                 if ack.version <= durable { edits.remove(at: index) }
                 // A resolve leaves the cell's version as it was.
-                release += releaseNext(of: acked.cell, base: acked.kind == .resolve ? acked.base : ack.version)
+                release += releaseAfter(acked, at: acked.kind == .resolve ? nil : ack.version)
             }
         case .conflict(let conflict):
             touchedCells.insert(conflict.cell)
             if let lost = removeEdit(op: conflict.op) {
+                touchedCells.formUnion(lost.touchedCells)
                 // The queued edit was made without seeing the winner either, so it keeps the lost base.
-                release += releaseNext(of: lost.cell, base: lost.base)
+                release += releaseAfter(lost, at: nil)
             }
             conflicts.append(conflict)
         case .presence(let change):
@@ -135,8 +155,8 @@ public struct ClientState: Sendable {
                 break
             }
             if let op = error.op, let failed = removeEdit(op: op) {
-                touchedCells.insert(failed.cell)
-                release += releaseNext(of: failed.cell, base: failed.base)
+                touchedCells.formUnion(failed.touchedCells)
+                release += releaseAfter(failed, at: nil)
             }
         case .history:
             break
@@ -153,10 +173,10 @@ public struct ClientState: Sendable {
     /// offline; else the committed value. `isPending` says the server has not answered it.
     public func shownValue(of cell: String) -> (value: String?, isPending: Bool) {
         let seen = model.baseVersion(of: cell)
-        if let own = edits.last(where: { $0.cell == cell && $0.kind != .resolve }),
+        if let own = edits.last(where: { $0.written(cell) != nil }), let value = own.written(cell),
             own.ackedVersion.map({ $0 > seen }) ?? true
         {
-            return (own.value, own.ackedVersion == nil)
+            return (value, own.ackedVersion == nil)
         }
         return (model.value(at: cell), false)
     }
@@ -181,7 +201,7 @@ public struct ClientState: Sendable {
     /// model until the write's event arrives through the log. An editor takes it when editing
     /// starts, so that a change someone commits meanwhile makes the edit a conflict.
     public func currentBase(of cell: String) -> Version {
-        let ownWrite = edits.last { $0.cell == cell && $0.kind != .resolve && $0.ackedVersion != nil }?.ackedVersion
+        let ownWrite = edits.last { $0.written(cell) != nil && $0.ackedVersion != nil }?.ackedVersion
         return max(model.baseVersion(of: cell), ownWrite ?? .zero)
     }
 
@@ -190,16 +210,30 @@ public struct ClientState: Sendable {
         return edits.remove(at: index)
     }
 
-    private mutating func releaseNext(of cell: String, base: Version) -> [ClientMessage] {
-        guard let index = edits.firstIndex(where: { $0.cell == cell && $0.isQueued }) else { return [] }
-        edits[index].isQueued = false
-        edits[index].base = base
-        return [edits[index].message]
+    /// An edit was answered: the next queued edit of each of its cells is based on its version
+    /// (`at`; nil keeps the base it had: a lost or refused edit changed nothing, and a resolve no
+    /// version), and every queued edit no earlier unanswered edit shares a cell with is sent.
+    private mutating func releaseAfter(_ answered: PendingEdit, at version: Version?) -> [ClientMessage] {
+        var release: [ClientMessage] = []
+        for cell in answered.touchedCells {
+            guard let index = edits.firstIndex(where: { $0.isQueued && $0.touches(cell) }) else { continue }
+            if let version { edits[index].rebase(cell, on: version) }
+        }
+        var blocked = Set<String>()
+        for index in edits.indices where edits[index].ackedVersion == nil {
+            let cells = edits[index].touchedCells
+            if edits[index].isQueued, !cells.contains(where: blocked.contains) {
+                edits[index].isQueued = false
+                release.append(edits[index].message)
+            }
+            blocked.formUnion(cells)
+        }
+        return release
     }
 
     private mutating func markDurable(_ version: Version) {
         durable = max(durable, version)
-        for edit in edits where edit.ackedVersion.map({ $0 <= durable }) ?? false { touchedCells.insert(edit.cell) }
+        for edit in edits where edit.ackedVersion.map({ $0 <= durable }) ?? false { touchedCells.formUnion(edit.touchedCells) }
         edits.removeAll { edit in edit.ackedVersion.map { $0 <= durable } ?? false }
     }
 }

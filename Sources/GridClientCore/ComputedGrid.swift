@@ -79,8 +79,10 @@ public struct ComputedGrid: Sendable {
         }
         // Own edits of cells the snapshot does not hold yet.
         for edit in state.edits where edit.kind != .resolve {
-            guard let address = CellAddress(edit.cell) else { continue }
-            raw[address] = state.shownValue(of: edit.cell).value
+            for cell in edit.touchedCells {
+                guard let address = CellAddress(cell) else { continue }
+                raw[address] = state.shownValue(of: cell).value
+            }
         }
         clock = Int64(clamping: state.model.version.milliseconds)
         sheet.load(raw, clock: clock)
@@ -90,7 +92,7 @@ public struct ComputedGrid: Sendable {
     /// formulas changed: a grid with thousands of contested cells would otherwise walk all their
     /// dependents for every event.
     private mutating func refreshMarks(_ state: ClientState, formulasChanged: Bool, contestedChanged: Bool) {
-        let nowPending = Set(state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }.compactMap { CellAddress($0.cell) })
+        let nowPending = Set(state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }.flatMap(\.touchedCells).compactMap { CellAddress($0) })
         if nowPending != pending || (formulasChanged && !nowPending.isEmpty) {
             pending = nowPending
             pendingDependents = nowPending.isEmpty ? [] : sheet.dependents(of: nowPending)

@@ -115,7 +115,7 @@ public actor GridClient {
         let pingInterval = configuration.pingInterval
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await frame in frames { try await outbound.write(.text(frame)) }
+                for await frame in frames { try await outbound.writeTextMessage(frame) }
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -222,7 +222,7 @@ public actor GridClient {
 
     /// Refusals that a retry on any server cannot fix.
     private static func isPermanent(_ code: ErrorCode) -> Bool {
-        [.unsupportedProtocol, .badName].contains(code) || code.isAuthentication
+        [.unsupportedProtocol, .upgradeRequired, .badName].contains(code) || code.isAuthentication
     }
 }
 

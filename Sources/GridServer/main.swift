@@ -71,6 +71,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("edit-burst"), help: "Edits one session may make at once after a pause.")
     var editBurst: Int = ServerConfiguration.Limits().editBurst
 
+    @Option(name: .customLong("max-multi-frame-bytes"), help: "Largest multi-cell edit message (paste, fill, sort, import chunk); larger ones get frame_too_large.")
+    var maxMultiFrameBytes: Int = ServerConfiguration.Limits().maxMultiFrameBytes
+
+    @Option(name: .customLong("max-multi-cells"), help: "Most cells in one multi-cell edit; more get too_many_cells.")
+    var maxMultiCells: Int = ServerConfiguration.Limits().maxMultiCells
+
+    @Option(name: .customLong("multi-cells-per-second"), help: "Cells one session may write per second with multi-cell edits; more get rate_limited.")
+    var multiCellsPerSecond: Double = ServerConfiguration.Limits().multiCellsPerSecond
+
+    @Option(name: .customLong("multi-cell-burst"), help: "Cells one session may write at once with multi-cell edits after a pause (at least --max-multi-cells).")
+    var multiCellBurst: Int = ServerConfiguration.Limits().multiCellBurst
+
     @Option(name: .customLong("max-sessions-per-user"), help: "Sessions one user may have on this server; more get too_many_sessions.")
     var maxSessionsPerUser: Int = ServerConfiguration.Limits().maxSessionsPerUser
 
@@ -200,6 +212,12 @@ extension Serve {
         guard editsPerSecond > 0, editsPerSecond.isFinite else { throw ValidationError("--edits-per-second must be more than 0") }
         limits.editsPerSecond = editsPerSecond
         limits.editBurst = try atLeast(editBurst, 1, "edit-burst")
+        limits.maxMultiFrameBytes = try atLeast(maxMultiFrameBytes, maxFrameBytes, "max-multi-frame-bytes")
+        limits.maxMultiCells = try atLeast(maxMultiCells, 1, "max-multi-cells")
+        guard multiCellsPerSecond > 0, multiCellsPerSecond.isFinite else { throw ValidationError("--multi-cells-per-second must be more than 0") }
+        limits.multiCellsPerSecond = multiCellsPerSecond
+        // A smaller burst would refuse the largest allowed edit forever.
+        limits.multiCellBurst = try atLeast(multiCellBurst, maxMultiCells, "multi-cell-burst")
         limits.maxSessionsPerUser = try atLeast(maxSessionsPerUser, 1, "max-sessions-per-user")
         limits.maxSessions = try atLeast(maxSessions, 1, "max-sessions")
         limits.maxHistoryPage = try atLeast(maxHistoryPage, 1, "max-history-page")

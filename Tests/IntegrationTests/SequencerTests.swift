@@ -127,6 +127,8 @@ struct SequencerBatchingTests {
             case .conflict(_, let winner):
                 conflicts += 1
                 #expect(winner.version != .zero)
+            case .multiConflict:
+                Issue.record("a single-cell edit lost as a multi-cell one")
             }
         }
         #expect(accepted.count == 100 && conflicts == 100)

@@ -76,6 +76,7 @@ func sends(_ effects: [TUIEffect]) -> [Sent] {
             case .set: return .set(cell: edit.cell, value: edit.value ?? "", base: edit.base)
             case .clear: return .clear(cell: edit.cell, base: edit.base)
             case .resolve: return .resolve(cell: edit.cell)
+            case .multi: return nil
             }
         }
     }

@@ -241,7 +241,7 @@ struct WireCodecTests {
         #expect(try codec.decodeClientMessage(#"{"type":"set","op":"o1","cell":"A1","value":"v","base":"5"}"#)
             == .edit(.init(.set, op: "o1", cell: "A1", value: "v", base: Version(milliseconds: 5, sequence: 0))))
         #expect(try codec.decodeClientMessage(#"{"type":"hello","protocol":1,"user":"u","grid":"g"}"#)
-            == .hello(.init(protocol: 1, user: "u", grid: "g")))
+            == .hello(.init(protocol: 1, user: "u", grid: "g", features: nil)), "an older client states no features")
         #expect(try codec.decodeServerMessage(#"{"type":"durable","version":"3-1"}"#)
             == .durable(.init(version: Version(milliseconds: 3, sequence: 1))))
     }

@@ -25,9 +25,9 @@ final class RawWebSocketClient: Sendable {
     }
 
     /// The one place a raw client's `hello` is written, so that a token can be added here.
-    static func helloFrame(user: String, grid: String) -> String {
+    static func helloFrame(user: String, grid: String, features: String = #","features":["multi"]"#) -> String {
         let token = TestTokens.make(user: user, grid: grid)
-        return #"{"type":"hello","protocol":1,"user":"\#(user)","grid":"\#(grid)","token":"\#(token)","client":"hostile-test"}"#
+        return #"{"type":"hello","protocol":1,"user":"\#(user)","grid":"\#(grid)","token":"\#(token)","client":"hostile-test"\#(features)}"#
     }
 
     private init(writer: WebSocketOutboundWriter, state: State, task: Task<Void, Never>) {

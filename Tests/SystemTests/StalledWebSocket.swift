@@ -31,7 +31,7 @@ final class StalledWebSocket {
         ).utf8))
         try readUpgradeResponse()
         let token = TestTokens.make(user: user, grid: grid)
-        try write(Self.maskedTextFrame(#"{"type":"hello","protocol":1,"user":"\#(user)","grid":"\#(grid)","token":"\#(token)"}"#))
+        try write(Self.maskedTextFrame(#"{"type":"hello","protocol":1,"user":"\#(user)","grid":"\#(grid)","token":"\#(token)","features":["multi"]}"#))
     }
 
     deinit { close(fd) }

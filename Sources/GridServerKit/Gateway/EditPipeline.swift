@@ -147,12 +147,20 @@ final class EditPipeline: Sendable {
         }
         switch outcome {
         case .accepted(let version):
-            context.outbox.send(codec.encode(ServerMessage.ack(.init(op: item.edit.op, cell: item.submission.cell, version: version))))
+            let count = item.edit.kind == .multi ? item.submission.cells.count : nil
+            context.outbox.send(codec.encode(ServerMessage.ack(.init(op: item.edit.op, cell: item.submission.cell, version: version, count: count))))
             services.metrics.editsAccepted.increment()
         case .conflict(let version, let winner):
             services.metrics.editsConflicted.increment()
             context.outbox.send(codec.encode(ServerMessage.conflict(.init(
                 op: item.edit.op, cell: item.submission.cell, version: version, yours: item.edit.value, base: item.edit.base, theirs: winner
+            ))))
+        case .multiConflict(let version, let moved):
+            services.metrics.editsConflicted.increment()
+            let first = moved.first ?? CellChange(cell: item.submission.cell)
+            context.outbox.send(codec.encode(ServerMessage.conflict(.init(
+                op: item.edit.op, cell: first.cell, version: version, yours: first.value, base: first.base ?? .zero,
+                theirs: first.winner ?? CellState(value: nil, version: .zero, user: "", at: 0), moved: moved
             ))))
         }
         services.metrics.ackLatency.record(ContinuousClock.now - item.received)

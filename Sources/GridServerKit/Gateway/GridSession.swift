@@ -24,6 +24,8 @@ struct GridSession {
     private let codec = WireCodec()
     private let validation: EditValidation
     private var edits: TokenBucket
+    /// Multi-cell edits' own budget, in cells.
+    private var multiCells: TokenBucket
     /// The user this connection holds a place for in `services.admission`, from login to the end.
     private var admittedUser: String?
 
@@ -36,6 +38,9 @@ struct GridSession {
         self.validation = EditValidation(limits: services.configuration.limits)
         self.edits = TokenBucket(
             ratePerSecond: services.configuration.limits.editsPerSecond, burst: services.configuration.limits.editBurst, now: .now
+        )
+        self.multiCells = TokenBucket(
+            ratePerSecond: services.configuration.limits.multiCellsPerSecond, burst: services.configuration.limits.multiCellBurst, now: .now
         )
     }
 
@@ -55,7 +60,9 @@ struct GridSession {
     private mutating func readFrames(_ inbound: WebSocketInboundStream) async {
         // Raw frames rather than the library's messages: it would close the connection for an
         // over-size or non-UTF-8 message, where the protocol answers with an error and goes on.
-        var assembler = MessageAssembler(maxBytes: services.configuration.limits.maxFrameBytes)
+        // Up to the multi-cell limit; `handle` holds every other message to the smaller one.
+        let limits = services.configuration.limits
+        var assembler = MessageAssembler(maxBytes: max(limits.maxFrameBytes, limits.maxMultiFrameBytes))
         do {
             frames: for try await frame in inbound {
                 if outbox.didOverflow { break }
@@ -73,7 +80,7 @@ struct GridSession {
                     send(ServerErrors.binaryFrame)
                 case .tooLarge(let size, let prefix):
                     // Naming the edit lets the client drop it instead of resending it forever.
-                    send(ServerErrors.frameTooLarge(limit: services.configuration.limits.maxFrameBytes, size: size), op: codec.editOp(inPrefix: prefix))
+                    send(ServerErrors.frameTooLarge(limit: max(limits.maxFrameBytes, limits.maxMultiFrameBytes), size: size), op: codec.editOp(inPrefix: prefix))
                 case .outOfSequence:
                     send(ServerErrors.fragmentsOutOfOrder)
                 }
@@ -106,10 +113,21 @@ struct GridSession {
 
     /// Handles one frame; false when the session must end.
     private mutating func handle(_ bytes: [UInt8]) async -> Bool {
+        let decoded = Result { () throws(ProtocolError) in try codec.decodeClientMessage(bytes: bytes) }
+        // Only a multi-cell edit may be larger than the message limit (the assembler held it
+        // to its own): anything else that large is refused as too large, whatever it holds.
+        let limit = services.configuration.limits.maxFrameBytes
+        if bytes.count > limit {
+            guard case .success(.edit(let edit)) = decoded, edit.kind == .multi else {
+                send(ServerErrors.frameTooLarge(limit: limit, size: bytes.count), op: codec.editOp(inPrefix: bytes.prefix(MessageAssembler.prefixBytes)))
+                return true
+            }
+        }
         let message: ClientMessage
-        do {
-            message = try codec.decodeClientMessage(bytes: bytes)
-        } catch {
+        switch decoded {
+        case .success(let decodedMessage):
+            message = decodedMessage
+        case .failure(let error):
             send(error)
             return true
         }
@@ -172,16 +190,26 @@ struct GridSession {
             return true
         }
         // Only edits that reach Redis cost a token: invalid ones are answered without it.
-        guard edits.take(now: .now) else {
-            let limits = services.configuration.limits
-            send(ServerErrors.rateLimited(perSecond: limits.editsPerSecond, burst: limits.editBurst), op: edit.op)
-            return true
+        let limits = services.configuration.limits
+        if edit.kind == .multi {
+            guard multiCells.take(valid.cells.count, now: .now) else {
+                send(ServerErrors.multiRateLimited(perSecond: limits.multiCellsPerSecond, burst: limits.multiCellBurst), op: edit.op)
+                return true
+            }
+        } else {
+            guard edits.take(now: .now) else {
+                send(ServerErrors.rateLimited(perSecond: limits.editsPerSecond, burst: limits.editBurst), op: edit.op)
+                return true
+            }
         }
         var submission = Sequencer.Submission(
             grid: login.grid, op: edit.op, kind: edit.kind, cell: valid.cell.description, value: edit.value, base: edit.base,
             user: login.user, session: login.session, server: services.configuration.serverID, at: WallClock.nowMilliseconds()
         )
         submission.resend = edit.resend ?? false
+        submission.cells = valid.cells
+        submission.label = edit.label ?? ""
+        submission.group = edit.group
         let connection: RedisEventLoopConnection
         do {
             connection = try services.redis.multiplexedConnection(on: eventLoop)

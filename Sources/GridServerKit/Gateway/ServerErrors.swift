@@ -40,6 +40,20 @@ enum ServerErrors {
             "more than \(Int(perSecond)) edits per second (bursts up to \(burst)); this edit was not applied; send it again after a pause (grid-tui does so by itself)"
         )
     }
+    static func multiRateLimited(perSecond: Double, burst: Int) -> ProtocolError {
+        ProtocolError(
+            .rateLimited,
+            "multi-cell edits may write \(Int(perSecond)) cells per second (bursts up to \(burst)); this edit was not applied; send it again after a pause (grid-tui does so by itself)"
+        )
+    }
+    static func tooManyCells(limit: Int, count: Int) -> ProtocolError {
+        ProtocolError(.tooManyCells, "a multi-cell edit writes 1 to \(limit) cells; this one has \(count); send it in chunks")
+    }
+    static func cellTwice(_ cell: String) -> ProtocolError {
+        ProtocolError(.tooManyCells, "\(cell) appears twice in one multi-cell edit; name each cell once")
+    }
+    static let badLabel = ProtocolError(.badField, "'label' must be 1 to 16 lowercase letters, such as paste, fill, sort or import")
+    static let badGroup = ProtocolError(.badField, "'group' must be 1 to 128 bytes")
     static func historyLimit(_ maximum: Int) -> ProtocolError {
         ProtocolError(.badField, "'limit' must be between 1 and \(maximum)")
     }
@@ -51,6 +65,10 @@ enum ServerErrors {
     static func unsupportedProtocol(client: Int) -> ProtocolError {
         ProtocolError(.unsupportedProtocol, "this server speaks protocol \(ProtocolVersion.current), the client sent \(client); upgrade the client")
     }
+    static let upgradeRequired = ProtocolError(
+        .upgradeRequired,
+        "this server's grids have multi-cell edits, which this client cannot show; upgrade to a client that states feature \"multi\" in hello (grid-tui from CollabGrid 0.13 on)"
+    )
     static func badUserName(maxBytes: Int) -> ProtocolError {
         ProtocolError(.badName, "user names are 1–\(maxBytes) letters, digits, '_', '-' or '.', starting with a letter or digit")
     }

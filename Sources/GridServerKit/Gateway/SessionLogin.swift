@@ -41,6 +41,12 @@ struct SessionLogin {
             outcome.failure = .refused(ServerErrors.unsupportedProtocol(client: hello.protocol))
             return outcome
         }
+        // A client that cannot apply a multi-cell event would show stale cells after one; a
+        // write-only session receives no events, so it needs nothing.
+        guard hello.events == false || (hello.features ?? []).contains(ClientFeature.multi) else {
+            outcome.failure = .refused(ServerErrors.upgradeRequired)
+            return outcome
+        }
         let limits = services.configuration.limits
         let role: TokenClaims.Role
         switch services.authorizer.authorize(hello, now: WallClock.nowMilliseconds() / 1000) {

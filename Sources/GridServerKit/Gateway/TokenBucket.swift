@@ -18,9 +18,15 @@ public struct TokenBucket: Sendable {
 
     /// Takes a token if one is there; false means the caller must refuse the request.
     public mutating func take(now: ContinuousClock.Instant) -> Bool {
+        take(1, now: now)
+    }
+
+    /// Takes `count` tokens if that many are there (a multi-cell edit costs one per cell); else
+    /// takes none.
+    public mutating func take(_ count: Int, now: ContinuousClock.Instant) -> Bool {
         refill(now: now)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
+        guard tokens >= Double(count) else { return false }
+        tokens -= Double(count)
         return true
     }
 

@@ -16,7 +16,8 @@ public enum EventWriter {
     }
 
     static let rowsPerStatement = 512
-    private static let opColumns = 19
+    private static let opColumns = 23
+    private static let cellColumns = 14
 
     public static func write(_ events: [GridEvent], grid: String, on connection: MySQLConnection) throws {
         try write([GridBatch(grid: grid, events: events)], on: connection)
@@ -33,6 +34,12 @@ public enum EventWriter {
             for range in StatementChunks.ranges(for: rows.count, maximum: rowsPerStatement) {
                 try insertOps(rows[range], on: connection)
             }
+            let cellRows = rows.flatMap { row in
+                (row.event.cells ?? []).enumerated().map { (grid: row.grid, event: row.event, position: $0.offset, change: $0.element) }
+            }
+            for range in StatementChunks.ranges(for: cellRows.count, maximum: rowsPerStatement) {
+                try insertOpCells(cellRows[range], on: connection)
+            }
             try upsertCells(rows, on: connection)
             for row in rows {
                 try SessionRecord(event: row.event, grid: row.grid)?.upsert(on: connection)
@@ -48,7 +55,7 @@ public enum EventWriter {
         let placeholders = "(" + Array(repeating: "?", count: opColumns).joined(separator: ",") + ")"
         let sql = """
             INSERT INTO ops (grid, id_ms, id_seq, kind, cell, value, old_value, base, user_name, session, server, op_id,
-              at_ms, winner_version, winner_value, winner_user, winner_at, winner_kind, error)
+              at_ms, winner_version, winner_value, winner_user, winner_at, winner_kind, error, label, op_group, cell_count, cell_range)
             VALUES \(Array(repeating: placeholders, count: rows.count).joined(separator: ","))
             ON DUPLICATE KEY UPDATE grid = grid
             """
@@ -61,7 +68,33 @@ public enum EventWriter {
                 text(event.session), text(event.server), text(event.op), .int(event.at),
                 text(event.winner?.version.description), text(event.winner?.value), text(event.winner?.user),
                 event.winner.map { .int($0.at) } ?? .null, event.winner.map { .text($0.value == nil ? "c" : "s") } ?? .null,
-                text(event.error),
+                text(event.error), text(event.label), text(event.group), event.count.map { .int(Int64($0)) } ?? .null,
+                text(event.range),
+            ]
+        }
+        try connection.execute(sql, params)
+    }
+
+    private static func insertOpCells(
+        _ rows: ArraySlice<(grid: String, event: GridEvent, position: Int, change: CellChange)>, on connection: MySQLConnection
+    ) throws {
+        let placeholders = "(" + Array(repeating: "?", count: cellColumns).joined(separator: ",") + ")"
+        let sql = """
+            INSERT INTO op_cells (grid, id_ms, id_seq, position, cell, kind, value, old_value, base,
+              winner_version, winner_value, winner_user, winner_at, winner_kind)
+            VALUES \(Array(repeating: placeholders, count: rows.count).joined(separator: ","))
+            ON DUPLICATE KEY UPDATE grid = grid
+            """
+        var params: [MySQLValue] = []
+        params.reserveCapacity(rows.count * cellColumns)
+        for (grid, event, position, change) in rows {
+            let kind = event.kind == .multiConflict ? GridEvent.Kind.conflict : (change.value == nil ? .clear : .set)
+            let winner = change.winner
+            params += [
+                .text(grid), .int(Int64(event.id.milliseconds)), .int(Int64(event.id.sequence)), .int(Int64(position)), .text(change.cell),
+                .text(kind.rawValue), text(change.value), text(change.old), text(change.base?.description),
+                text(winner?.version.description), text(winner?.value), text(winner?.user), winner.map { .int($0.at) } ?? .null,
+                winner.map { .text($0.value == nil ? "c" : "s") } ?? .null,
             ]
         }
         try connection.execute(sql, params)
@@ -74,9 +107,13 @@ public enum EventWriter {
 
     /// Only the last write of each cell in the batch matters; older versions never overwrite newer.
     private static func upsertCells(_ rows: [(grid: String, event: GridEvent)], on connection: MySQLConnection) throws {
-        var latest: [CellKey: GridEvent] = [:]
-        for (grid, event) in rows where event.kind.isCellWrite {
-            if let cell = event.cell { latest[CellKey(grid: grid, cell: cell)] = event }
+        var latest: [CellKey: (event: GridEvent, value: String?)] = [:]
+        for (grid, event) in rows {
+            if event.kind.isCellWrite, let cell = event.cell {
+                latest[CellKey(grid: grid, cell: cell)] = (event, event.kind == .set ? event.value : nil)
+            } else if event.kind == .multi {
+                for change in event.cells ?? [] { latest[CellKey(grid: grid, cell: change.cell)] = (event, change.value) }
+            }
         }
         guard !latest.isEmpty else { return }
         let writes = latest.sorted { ($0.key.grid, $0.key.cell) < ($1.key.grid, $1.key.cell) }
@@ -94,9 +131,9 @@ public enum EventWriter {
                 """
             var params: [MySQLValue] = []
             params.reserveCapacity(chunk.count * 7)
-            for (key, event) in chunk {
+            for (key, (event, value)) in chunk {
                 params += [
-                    .text(key.grid), .text(key.cell), event.kind == .set ? text(event.value) : .null,
+                    .text(key.grid), .text(key.cell), text(value),
                     .text(event.id.description), .text(event.id.sortKey), .text(event.user ?? ""), .int(event.at),
                 ]
             }

@@ -60,15 +60,19 @@ public struct GridRebuilder: Sendable {
         }
         logger.warning("Redis lost grid state; rebuilding from MySQL", metadata: ["grid": "\(grid)", "mysql": "\(watermark)", "redis": "\(newest?.description ?? "empty")"])
         let cells = try await mysql.query("SELECT cell, value, version, user_name, at_ms FROM cells WHERE grid = ?", [.text(grid)])
+        // Each cell's last event, single-cell (`ops`) or one cell of a multi-cell edit (`op_cells`).
+        let cellEvents = """
+            SELECT cell, id_ms, id_seq, kind FROM ops WHERE grid = ? AND kind IN ('set', 'clear', 'conflict', 'resolve')
+            UNION ALL SELECT cell, id_ms, id_seq, kind FROM op_cells WHERE grid = ?
+            """
         let contested = try await mysql.query(
             """
-            SELECT o.cell, o.id_ms, o.id_seq, o.kind FROM ops o
-            JOIN (SELECT cell, MAX(CONCAT(LPAD(id_ms, 20, '0'), LPAD(id_seq, 20, '0'))) AS k FROM ops
-                  WHERE grid = ? AND kind IN ('set', 'clear', 'conflict', 'resolve') GROUP BY cell) last
+            SELECT o.cell, o.id_ms, o.id_seq, o.kind FROM (\(cellEvents)) o
+            JOIN (SELECT cell, MAX(CONCAT(LPAD(id_ms, 20, '0'), LPAD(id_seq, 20, '0'))) AS k FROM (\(cellEvents)) e GROUP BY cell) last
               ON o.cell = last.cell AND CONCAT(LPAD(o.id_ms, 20, '0'), LPAD(o.id_seq, 20, '0')) = last.k
-            WHERE o.grid = ? AND o.kind = 'conflict'
+            WHERE o.kind = 'conflict'
             """,
-            [.text(grid), .text(grid)]
+            [.text(grid), .text(grid), .text(grid), .text(grid)]
         )
         let ops = try await mysql.query(
             "SELECT \(StoredOutcomes.columns) FROM ops WHERE grid = ? AND op_id IS NOT NULL AND at_ms > ?",
@@ -95,10 +99,7 @@ public struct GridRebuilder: Sendable {
             else { continue }
             restore.contested[cell] = Version(milliseconds: UInt64(ms), sequence: UInt64(seq))
         }
-        restore.outcomes = ops.compactMap { row in
-            guard let op = row["op_id"].string, let outcome = StoredOutcomes.outcome(row) else { return nil }
-            return (op, outcome)
-        }
+        restore.outcomes = try await StoredOutcomes(mysql: mysql).outcomes(ops, grid: grid)
         if let first, let ms = first["id_ms"].int, let seq = first["id_seq"].int {
             restore.first = Version(milliseconds: UInt64(ms), sequence: UInt64(seq))
         }

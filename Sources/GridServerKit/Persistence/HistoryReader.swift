@@ -20,7 +20,7 @@ public struct HistoryReader: Sendable {
                 let from = max(after, durable)
                 entries += try await store.logEntries(grid: grid, after: from, count: limit + 1 - entries.count)
             }
-            return .init(id: request.id, entries: Array(entries.prefix(limit)), more: entries.count > limit)
+            return .init(id: request.id, entries: Self.capped(entries.prefix(limit)), more: entries.count > limit)
         }
         let before = request.before
         var newestFirst = try await store.logEntriesNewestFirst(grid: grid, before: before, after: durable, count: limit + 1)
@@ -28,12 +28,25 @@ public struct HistoryReader: Sendable {
             let below = min(before ?? durable.next, durable.next)
             newestFirst += try await stored(grid: grid, before: below, limit: limit + 1 - newestFirst.count)
         }
-        return .init(id: request.id, entries: Array(newestFirst.prefix(limit).reversed()), more: newestFirst.count > limit)
+        return .init(id: request.id, entries: Self.capped(newestFirst.prefix(limit).reversed()), more: newestFirst.count > limit)
+    }
+
+    /// Cells shown per multi-cell entry of a history page; `count` says how many it changed. A
+    /// page of imports would otherwise carry every cell of every chunk.
+    static let cellsPerEntry = 50
+
+    private static func capped(_ entries: some Sequence<GridEvent>) -> [GridEvent] {
+        entries.map { event in
+            guard let cells = event.cells, cells.count > cellsPerEntry else { return event }
+            var event = event
+            event.cells = Array(cells.prefix(cellsPerEntry))
+            return event
+        }
     }
 
     private static let columns = """
         id_ms, id_seq, kind, cell, value, old_value, base, user_name, session, server, op_id, at_ms,
-        winner_version, winner_value, winner_user, winner_at, winner_kind, error
+        winner_version, winner_value, winner_user, winner_at, winner_kind, error, label, op_group, cell_count, cell_range
         """
 
     private func stored(grid: String, after: Version, upTo durable: Version, limit: Int) async throws -> [GridEvent] {
@@ -49,7 +62,7 @@ public struct HistoryReader: Sendable {
                 .int(Int64(durable.milliseconds)), .int(Int64(durable.milliseconds)), .int(Int64(durable.sequence)), .int(Int64(limit)),
             ]
         )
-        return rows.compactMap(Self.event)
+        return try await withCells(rows.compactMap(Self.event), grid: grid)
     }
 
     private func stored(grid: String, before: Version, limit: Int) async throws -> [GridEvent] {
@@ -62,7 +75,45 @@ public struct HistoryReader: Sendable {
             """,
             [.text(grid), .int(Int64(before.milliseconds)), .int(Int64(before.milliseconds)), .int(Int64(before.sequence)), .int(Int64(limit))]
         )
-        return rows.compactMap(Self.event)
+        return try await withCells(rows.compactMap(Self.event), grid: grid)
+    }
+
+    /// Fills in the first `cellsPerEntry` cells of each multi-cell entry from `op_cells`.
+    private func withCells(_ events: [GridEvent], grid: String) async throws -> [GridEvent] {
+        let multi = events.filter { $0.kind == .multi || $0.kind == .multiConflict }
+        guard !multi.isEmpty else { return events }
+        let rows = try await mysql.query(
+            """
+            SELECT id_ms, id_seq, cell, value, old_value, base, winner_version, winner_value, winner_user, winner_at, winner_kind FROM (
+              SELECT *, ROW_NUMBER() OVER (PARTITION BY id_ms, id_seq ORDER BY position) AS n FROM op_cells
+              WHERE grid = ? AND (id_ms, id_seq) IN (\(Array(repeating: "(?,?)", count: multi.count).joined(separator: ",")))
+            ) c WHERE n <= ? ORDER BY id_ms, id_seq, position
+            """,
+            [.text(grid)] + multi.flatMap { [MySQLValue.int(Int64($0.id.milliseconds)), .int(Int64($0.id.sequence))] } + [.int(Int64(Self.cellsPerEntry))]
+        )
+        var cells: [Version: [CellChange]] = [:]
+        for row in rows {
+            guard let ms = row["id_ms"].int, let seq = row["id_seq"].int, let cell = row["cell"].string else { continue }
+            cells[Version(milliseconds: UInt64(ms), sequence: UInt64(seq)), default: []].append(CellChange(
+                cell: cell, value: row["value"].string, base: row["base"].string.flatMap { Version($0) }, old: row["old_value"].string,
+                winner: Self.winner(row)
+            ))
+        }
+        return events.map { event in
+            guard event.kind == .multi || event.kind == .multiConflict else { return event }
+            var event = event
+            event.cells = cells[event.id] ?? []
+            return event
+        }
+    }
+
+    /// The winner columns of an `ops` or `op_cells` row.
+    static func winner(_ row: MySQLRow) -> CellState? {
+        guard let version = row["winner_version"].string.flatMap({ Version($0) }) else { return nil }
+        return CellState(
+            value: row["winner_kind"].string == "s" ? (row["winner_value"].string ?? "") : nil, version: version,
+            user: row["winner_user"].string ?? "", at: row["winner_at"].int ?? 0
+        )
     }
 
     static func event(_ row: MySQLRow) -> GridEvent? {
@@ -71,14 +122,11 @@ public struct HistoryReader: Sendable {
             id: Version(milliseconds: UInt64(ms), sequence: UInt64(seq)), kind: GridEvent.Kind(kind), cell: row["cell"].string,
             value: row["value"].string, old: row["old_value"].string, base: row["base"].string.flatMap { Version($0) },
             user: row["user_name"].string, session: row["session"].string, server: row["server"].string, op: row["op_id"].string,
-            at: row["at_ms"].int ?? 0, error: row["error"].string
+            at: row["at_ms"].int ?? 0, error: row["error"].string, label: row["label"].string,
+            count: row["cell_count"].int.map { Int($0) }, group: row["op_group"].string,
+            range: row["cell_range"].string
         )
-        if let winner = row["winner_version"].string.flatMap({ Version($0) }) {
-            event.winner = CellState(
-                value: row["winner_kind"].string == "s" ? (row["winner_value"].string ?? "") : nil, version: winner,
-                user: row["winner_user"].string ?? "", at: row["winner_at"].int ?? 0
-            )
-        }
+        event.winner = winner(row)
         return event
     }
 }

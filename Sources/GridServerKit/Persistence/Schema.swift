@@ -67,7 +67,43 @@ public enum Schema {
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
                 """,
             ]
-        )
+        ),
+        MySQLMigration(
+            version: 2, name: "multi-cell edits",
+            statements: [
+                // A multi-cell edit is one `ops` row (kind `multi` or `multi.conflict`, no cell)
+                // with its label, import group, number of cells and range, and one `op_cells` row per
+                // cell, in the order sent: a written cell (kind `set` or `clear`, with the value
+                // it replaced) or a cell that moved (kind `conflict`, with the winner). Every
+                // cell's history and a rebuild read both tables.
+                """
+                ALTER TABLE ops ADD COLUMN IF NOT EXISTS label VARCHAR(16) NULL,
+                  ADD COLUMN IF NOT EXISTS op_group VARCHAR(128) NULL,
+                  ADD COLUMN IF NOT EXISTS cell_count INT NULL,
+                  ADD COLUMN IF NOT EXISTS cell_range VARCHAR(21) NULL
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS op_cells (
+                  grid VARCHAR(64) NOT NULL,
+                  id_ms BIGINT UNSIGNED NOT NULL,
+                  id_seq BIGINT UNSIGNED NOT NULL,
+                  position INT NOT NULL,
+                  cell VARCHAR(10) NOT NULL,
+                  kind VARCHAR(16) NOT NULL,
+                  value MEDIUMTEXT NULL,
+                  old_value MEDIUMTEXT NULL,
+                  base VARCHAR(41) NULL,
+                  winner_version VARCHAR(41) NULL,
+                  winner_value MEDIUMTEXT NULL,
+                  winner_user VARCHAR(64) NULL,
+                  winner_at BIGINT NULL,
+                  winner_kind CHAR(1) NULL,
+                  PRIMARY KEY (grid, id_ms, id_seq, position),
+                  KEY op_cells_cell (grid, cell, id_ms, id_seq)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+                """,
+            ]
+        ),
     ]
 }
 

@@ -6,8 +6,10 @@ extension GridSchema {
     ///
     /// Field names are short because every event is stored in Redis and read by every server:
     /// k kind, c cell, v value, old previous value, b base, u user, s session, srv server, op op id,
-    /// t time, err error, and for conflicts wv/wval/wu/wt/wk for the winning state. The sequencer
-    /// and session scripts write the same fields.
+    /// t time, err error, and for conflicts wv/wval/wu/wt/wk for the winning state; a multi-cell
+    /// edit's entry has m (its cells, `PackedCells`), n (how many), lbl (label), grp (group) and
+    /// rng (the range its cells span).
+    /// The sequencer and session scripts write the same fields.
     public enum LogRecord {
         /// Decodes one entry of an XRANGE/XREAD reply: `[id, [field, value, ...]]`.
         public static func decode(_ entry: RedisValue) -> GridEvent? {
@@ -31,6 +33,14 @@ extension GridSchema {
                 base: fields["b"].flatMap { Version($0) }, user: fields["u"], session: fields["s"], server: fields["srv"],
                 op: fields["op"], at: fields["t"].flatMap { Int64($0) } ?? Int64(id.milliseconds), error: fields["err"]
             )
+            if event.kind == .multi || event.kind == .multiConflict {
+                let packed = fields["m"] ?? ""
+                event.cells = event.kind == .multi ? PackedCells.decodeWritten(packed) : PackedCells.decodeMoved(packed)
+                event.count = fields["n"].flatMap { Int($0) } ?? event.cells?.count
+                event.label = fields["lbl"]
+                event.group = fields["grp"]
+                event.range = fields["rng"]
+            }
             if event.kind == .conflict, let winnerVersion = fields["wv"].flatMap({ Version($0) }) {
                 event.winner = CellState(
                     value: fields["wk"] == "s" ? (fields["wval"] ?? "") : nil, version: winnerVersion,
@@ -56,6 +66,13 @@ extension GridSchema {
             add("v", event.value)
             add("old", event.old)
             add("err", event.error)
+            add("lbl", event.label)
+            add("grp", event.group)
+            add("rng", event.range)
+            add("n", event.count.map(String.init))
+            if let cells = event.cells {
+                fields += ["m", event.kind == .multiConflict ? PackedCells.encodeMoved(cells) : PackedCells.encodeWritten(cells)]
+            }
             if let winner = event.winner {
                 fields += ["wv", winner.version.description, "wt", String(winner.at), "wu", winner.user, "wk", winner.value == nil ? "c" : "s"]
                 add("wval", winner.value)

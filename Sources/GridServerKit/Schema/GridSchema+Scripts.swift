@@ -2,6 +2,20 @@ extension GridSchema {
 /// The Lua scripts that make each grid operation atomic in Redis. Each touches keys of one grid
 /// (one hash tag) only, passed in KEYS, so it runs on that grid's Cluster slot.
 public enum Scripts {
+    /// Lua: a `CellRecord` (`version \t at \t user \t s|c \t value`) as its five fields, or
+    /// those of a never-written cell for none (HGET's and HMGET's `false`).
+    static let cellRecord = """
+        local function cellRecord(cur)
+          if not cur then return '0-0', '0', '', 'c', '' end
+          local p1 = string.find(cur, '\\t', 1, true)
+          local p2 = string.find(cur, '\\t', p1 + 1, true)
+          local p3 = string.find(cur, '\\t', p2 + 1, true)
+          local p4 = string.find(cur, '\\t', p3 + 1, true)
+          return string.sub(cur, 1, p1 - 1), string.sub(cur, p1 + 1, p2 - 1), string.sub(cur, p2 + 1, p3 - 1),
+            string.sub(cur, p3 + 1, p4 - 1), string.sub(cur, p4 + 1)
+        end
+        """
+
     /// The sequencer: drops a duplicate op id, then applies the conflict rule (first committed
     /// write wins) and appends either the write or a conflict event to the log.
     ///
@@ -13,23 +27,12 @@ public enum Scripts {
     /// {"dup"|"new", outcome}, outcome an `OutcomeRecord`. Writes a `CellRecord` and a `LogRecord`.
     public static let sequence = RedisScript(
         """
+        \(cellRecord)
         if redis.call('EXISTS', KEYS[7]) == 0 then return {'notready', ''} end
         local done = redis.call('HGET', KEYS[3], ARGV[1]) or redis.call('HGET', KEYS[8], ARGV[1])
         if done then return {'dup', done} end
         if ARGV[10] == '1' then return {'unknown', ''} end
-        local ver, at, by, kind, val = '0-0', '0', '', 'c', ''
-        local cur = redis.call('HGET', KEYS[2], ARGV[3])
-        if cur then
-          local p1 = string.find(cur, '\\t', 1, true)
-          local p2 = string.find(cur, '\\t', p1 + 1, true)
-          local p3 = string.find(cur, '\\t', p2 + 1, true)
-          local p4 = string.find(cur, '\\t', p3 + 1, true)
-          ver = string.sub(cur, 1, p1 - 1)
-          at = string.sub(cur, p1 + 1, p2 - 1)
-          by = string.sub(cur, p2 + 1, p3 - 1)
-          kind = string.sub(cur, p3 + 1, p4 - 1)
-          val = string.sub(cur, p4 + 1)
-        end
+        local ver, at, by, kind, val = cellRecord(redis.call('HGET', KEYS[2], ARGV[3]))
         local common = {'c', ARGV[3], 'b', ARGV[5], 'u', ARGV[6], 's', ARGV[7], 'srv', ARGV[8], 'op', ARGV[1], 't', ARGV[9]}
         local fields
         local id
@@ -64,6 +67,79 @@ public enum Scripts {
           id = redis.call('XADD', KEYS[1], '*', unpack(fields))
           redis.call('HSET', KEYS[5], ARGV[3], id)
           outcome = 'c\\t' .. id .. '\\t' .. ver .. '\\t' .. at .. '\\t' .. by .. '\\t' .. kind .. '\\t' .. val
+        end
+        redis.call('HSET', KEYS[3], ARGV[1], outcome)
+        local dash = string.find(id, '-', 1, true)
+        redis.call('ZADD', KEYS[4], string.sub(id, 1, dash - 1) .. string.format('%03d', math.min(tonumber(string.sub(id, dash + 1)), 999)), ARGV[1])
+        redis.call('SET', KEYS[6], id, 'NX')
+        return {'new', outcome}
+        """
+    )
+
+    /// The multi-cell sequencer: all or nothing. Drops a duplicate op id like `sequence`; then if
+    /// every cell's base is its current version, writes all of them at one version as one `multi`
+    /// entry; otherwise writes nothing but one `multi.conflict` entry naming the cells that moved,
+    /// with their winners, and marks only those contested.
+    ///
+    /// KEYS: as `sequence`. ARGV: op, user, session, server, now-ms, resend (1 or 0), label,
+    /// group (may be empty), range, then per cell: cell, base, new state (`s` + value, or `c`).
+    /// Returns what `sequence` returns; a lost edit's outcome is `m \t id \t` + moved cells.
+    /// Cells are read and written in chunks: Lua's `unpack` takes a few thousand values at most.
+    public static let sequenceMulti = RedisScript(
+        """
+        \(cellRecord)
+        if redis.call('EXISTS', KEYS[7]) == 0 then return {'notready', ''} end
+        local done = redis.call('HGET', KEYS[3], ARGV[1]) or redis.call('HGET', KEYS[8], ARGV[1])
+        if done then return {'dup', done} end
+        if ARGV[6] == '1' then return {'unknown', ''} end
+        local n = (#ARGV - 9) / 3
+        local function ns(s) return #s .. ':' .. s end
+        local names = {}
+        for i = 1, n do names[i] = ARGV[7 + 3 * i] end
+        local current = {}
+        for from = 1, n, 1000 do
+          local got = redis.call('HMGET', KEYS[2], unpack(names, from, math.min(n, from + 999)))
+          for j = 1, #got do current[from + j - 1] = got[j] end
+        end
+        local moved = {}
+        local isMoved = {}
+        local olds = {}
+        for i = 1, n do
+          local ver, at, by, kind, val = cellRecord(current[i])
+          local old = 'c'
+          if kind == 's' then old = 's' .. val end
+          olds[i] = old
+          if ver ~= ARGV[8 + 3 * i] then
+            isMoved[i] = true
+            table.insert(moved, ns(names[i]) .. ns(ARGV[9 + 3 * i]) .. ns(ARGV[8 + 3 * i]) .. ns(ver) .. ns(at) .. ns(by) .. ns(old))
+          end
+        end
+        local fields = {'u', ARGV[2], 's', ARGV[3], 'srv', ARGV[4], 'op', ARGV[1], 't', ARGV[5], 'lbl', ARGV[7], 'rng', ARGV[9], 'n', tostring(n)}
+        if ARGV[8] ~= '' then table.insert(fields, 'grp'); table.insert(fields, ARGV[8]) end
+        local id
+        local outcome
+        if #moved == 0 then
+          local parts = {}
+          for i = 1, n do parts[i] = ns(names[i]) .. ns(ARGV[9 + 3 * i]) .. ns(olds[i]) end
+          id = redis.call('XADD', KEYS[1], '*', 'k', 'multi', 'm', table.concat(parts), unpack(fields))
+          local prefix = id .. '\\t' .. ARGV[5] .. '\\t' .. ARGV[2] .. '\\t'
+          local kv = {}
+          for i = 1, n do
+            local new = ARGV[9 + 3 * i]
+            table.insert(kv, names[i])
+            table.insert(kv, prefix .. string.sub(new, 1, 1) .. '\\t' .. string.sub(new, 2))
+            if #kv >= 1000 then redis.call('HSET', KEYS[2], unpack(kv)); kv = {} end
+          end
+          if #kv > 0 then redis.call('HSET', KEYS[2], unpack(kv)) end
+          for from = 1, n, 1000 do redis.call('HDEL', KEYS[5], unpack(names, from, math.min(n, from + 999))) end
+          outcome = 'a\\t' .. id
+        else
+          local packed = table.concat(moved)
+          id = redis.call('XADD', KEYS[1], '*', 'k', 'multi.conflict', 'm', packed, unpack(fields))
+          for i = 1, n do
+            if isMoved[i] then redis.call('HSET', KEYS[5], names[i], id) end
+          end
+          outcome = 'm\\t' .. id .. '\\t' .. packed
         end
         redis.call('HSET', KEYS[3], ARGV[1], outcome)
         local dash = string.find(id, '-', 1, true)

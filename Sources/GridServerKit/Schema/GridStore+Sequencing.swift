@@ -7,7 +7,7 @@ extension GridStore {
     /// connection: pipelined with every other session's edits there.
     func sequence(_ submission: Sequencer.Submission) async throws -> Sequencer.Result {
         let (keys, args) = Self.sequenceArguments(submission)
-        let result = try Self.sequenceResult(await GridSchema.Scripts.sequence.runMultiplexed(redis, keys: keys, args: args), grid: submission.grid)
+        let result = try Self.sequenceResult(await Self.script(submission).runMultiplexed(redis, keys: keys, args: args), grid: submission.grid)
         if !result.duplicate { try await markDirty(grid: submission.grid) }
         return result
     }
@@ -16,12 +16,13 @@ extension GridStore {
     /// `settleSequence`.
     func issueSequence(_ submission: Sequencer.Submission, on connection: RedisEventLoopConnection) -> EventLoopFuture<RedisValue> {
         let (keys, args) = Self.sequenceArguments(submission)
-        let reply = GridSchema.Scripts.sequence.issue(redis, keys: keys, args: args, on: connection)
+        let script = Self.script(submission)
+        let reply = script.issue(redis, keys: keys, args: args, on: connection)
         // The dirty mark goes right behind the script on the same connection: no round trip of
         // its own, and Redis runs it after the append it marks. (A script may not touch the
         // mark's key on Redis Cluster: it lives in another slot.) A duplicate or refused edit
         // marks a grid that needs nothing; the worker that takes it finds it caught up.
-        if GridSchema.Scripts.sequence.isLoaded {
+        if script.isLoaded {
             _ = connection.send([Self.dirtyMark(grid: submission.grid)], timeout: redis.configuration.commandTimeout)
         } else {
             // The script is loaded first and sent later: the mark must still follow it.
@@ -35,7 +36,7 @@ extension GridStore {
     func settleSequence(_ reply: EventLoopFuture<RedisValue>, _ submission: Sequencer.Submission) async throws -> Sequencer.Result {
         let (keys, args) = Self.sequenceArguments(submission)
         let first = try? await reply.get()
-        let result = try Self.sequenceResult(await GridSchema.Scripts.sequence.settle(reply, redis, keys: keys, args: args), grid: submission.grid)
+        let result = try Self.sequenceResult(await Self.script(submission).settle(reply, redis, keys: keys, args: args), grid: submission.grid)
         // Run again after NOSCRIPT: the mark sent behind the first call came before this append.
         if case .error = first, !result.duplicate { try await markDirty(grid: submission.grid) }
         return result
@@ -56,10 +57,26 @@ extension GridStore {
         return Sequencer.Result(outcome: outcome, duplicate: tag == "dup")
     }
 
+    private static func script(_ submission: Sequencer.Submission) -> RedisScript {
+        submission.kind == .multi ? GridSchema.Scripts.sequenceMulti : GridSchema.Scripts.sequence
+    }
+
     private static func sequenceArguments(_ submission: Sequencer.Submission) -> (keys: [String], args: [String]) {
-        let keys = GridSchema(grid: submission.grid)
+        let schema = GridSchema(grid: submission.grid)
+        let keys = [schema.log, schema.cells, schema.ops, schema.opsByVersion, schema.contested, schema.first, schema.ready, schema.legacyOps]
+        if submission.kind == .multi {
+            var args = [
+                submission.op, submission.user, submission.session, submission.server, String(submission.at), submission.resend ? "1" : "0",
+                submission.label, submission.group ?? "", CellChange.boundingRange(of: submission.cells.map(\.cell)) ?? "",
+            ]
+            args.reserveCapacity(args.count + submission.cells.count * 3)
+            for change in submission.cells {
+                args += [change.cell, (change.base ?? .zero).description, GridSchema.PackedCells.state(change.value)]
+            }
+            return (keys, args)
+        }
         return (
-            [keys.log, keys.cells, keys.ops, keys.opsByVersion, keys.contested, keys.first, keys.ready, keys.legacyOps],
+            keys,
             [
                 submission.op, submission.kind.rawValue, submission.cell, submission.value ?? "", submission.base.description,
                 submission.user, submission.session, submission.server, String(submission.at), submission.resend ? "1" : "0",

@@ -18,6 +18,11 @@ public struct Sequencer: Sendable {
         /// The client marked the frame as a resend (docs/PROTOCOL.md §6): if Redis does not know
         /// the op, nothing is written and `UnknownResend` is thrown, so that MySQL is asked first.
         public var resend = false
+        /// `multi` only: the cells (canonical addresses, each with its base), the label and the
+        /// import group.
+        public var cells: [CellChange] = []
+        public var label = ""
+        public var group: String?
     }
 
     public struct Result: Sendable, Hashable {

@@ -88,6 +88,7 @@ public enum GridServer {
             // Until the sequencer script is known, edits wait for it to load and may be sent in
             // another order than they came.
             try await GridSchema.Scripts.sequence.preload(services.redis)
+            try await GridSchema.Scripts.sequenceMulti.preload(services.redis)
         } catch {
             logger.warning("start-up session cleanup skipped; Redis unreachable", metadata: ["error": "\(error)"])
         }

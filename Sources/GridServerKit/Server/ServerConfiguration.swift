@@ -54,6 +54,14 @@ public struct ServerConfiguration: Sendable {
         /// at once after a pause (`rate_limited`).
         public var editsPerSecond = 100.0
         public var editBurst = 500
+        /// Multi-cell edits (paste, fill, sort, undo, import chunks): the largest message, in
+        /// bytes, the most cells in one, and the cells one session may write per second and at
+        /// once after a pause, a budget apart from single edits' (`frame_too_large`,
+        /// `too_many_cells`, `rate_limited`).
+        public var maxMultiFrameBytes = 2 * 1024 * 1024
+        public var maxMultiCells = 10_000
+        public var multiCellsPerSecond = 100_000.0
+        public var multiCellBurst = 200_000
         /// Sessions one user may have on this server, and sessions this server serves (`too_many_sessions`).
         public var maxSessionsPerUser = 100
         public var maxSessions = 10_000

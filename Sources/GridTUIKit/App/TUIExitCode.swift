@@ -15,6 +15,8 @@ public enum TUIExitCode: Int32, CaseIterable, Sendable {
     case unanswered = 4
     /// `settle` timed out: edits were answered but are not yet stored in MySQL.
     case notDurable = 5
+    /// A file to import could not be read (its line and column are named); nothing was written.
+    case badFile = 6
     /// A bad command line (unknown option, a missing --user …), as the argument parser reports it.
     case badCommandLine = 64
 
@@ -27,6 +29,7 @@ public enum TUIExitCode: Int32, CaseIterable, Sendable {
         case .loginRefused: "login refused (token, name, Redis or MySQL down) or no server answered"
         case .unanswered: "quit with edits the server never answered (they may be lost)"
         case .notDurable: "settle timed out: edits answered but not yet stored in MySQL"
+        case .badFile: "a file to import is broken (its line and column are named); nothing was written"
         case .badCommandLine: "bad command line (unknown option, missing --user, ...)"
         }
     }

@@ -24,7 +24,7 @@ public enum HeadlessReport {
     public static func dump(_ state: ClientState, computed: ComputedGrid? = nil) -> String {
         let computed = computed ?? ComputedGrid(loading: state)
         let written = state.model.cells.filter { $0.value.value != nil }
-        let shown = Set(written.keys).union(state.edits.map(\.cell)).filter { state.shownValue(of: $0).value != nil }
+        let shown = Set(written.keys).union(state.edits.flatMap(\.touchedCells)).filter { state.shownValue(of: $0).value != nil }
         var values: [String: String] = [:]
         for cell in shown {
             guard let address = CellAddress(cell) else { continue }

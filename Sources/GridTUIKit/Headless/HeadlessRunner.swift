@@ -17,12 +17,23 @@ public struct HeadlessRunner: Sendable {
     public var printEvents: Bool
     public var loginTimeout: Duration = .seconds(15)
     public var quitTimeout: Duration = .seconds(10)
-    private let output = HeadlessOutput()
+    /// Run these instead of reading a script (`grid-tui import`, `grid-tui export`).
+    public var commands: [ScriptCommand]?
+    /// No summary lines for imports and exports.
+    public var quiet = false
+    /// Draw an import's progress on standard error.
+    public var progress = false
+    let output = HeadlessOutput()
 
     public init(configuration: GridClientConfiguration, scriptPath: String, printEvents: Bool) {
         self.configuration = configuration
         self.scriptPath = scriptPath
         self.printEvents = printEvents
+    }
+
+    public init(configuration: GridClientConfiguration, commands: [ScriptCommand]) {
+        self.init(configuration: configuration, scriptPath: "-", printEvents: false)
+        self.commands = commands
     }
 
     /// Returns the process exit code (`TUIExitCode`).
@@ -63,8 +74,10 @@ public struct HeadlessRunner: Sendable {
         }
         do {
             try await waitForLogin(session)
+            for command in commands ?? [] { try await execute(command, session: session, transport: client) }
+            let lines = try commands == nil ? ScriptSource.lines(path: scriptPath) : AsyncStream<String> { $0.finish() }
             var lineNumber = 0
-            for await line in try ScriptSource.lines(path: scriptPath) {
+            for await line in lines {
                 lineNumber += 1
                 let command: ScriptCommand?
                 do {
@@ -122,6 +135,24 @@ public struct HeadlessRunner: Sendable {
             await session.edit(.set, cell: cell, value: value)
         case .clear(let cell):
             await session.edit(.clear, cell: cell)
+        case .paste(let cell, let rows):
+            guard let origin = CellAddress(cell) else { return }
+            var changes: [CellChange] = []
+            for (rowOffset, row) in rows.enumerated() {
+                for (columnOffset, value) in row.enumerated() {
+                    guard let target = CellAddress(column: origin.column + columnOffset, row: origin.row + rowOffset) else {
+                        throw Failure(message: "paste \(cell): the block runs past the grid's last column or row", exitCode: TUIExitCode.failed.rawValue)
+                    }
+                    changes.append(CellChange(cell: target.description, value: value.isEmpty ? nil : value))
+                }
+            }
+            await session.multiEdit(changes, label: "paste")
+        case .clearRange(let cells):
+            await session.multiEdit(cells.map { CellChange(cell: $0) }, label: "clear")
+        case .importFile(let request):
+            try await importFile(request, session: session)
+        case .exportFile(let request):
+            try await exportFile(request, session: session)
         case .resolve(let cell):
             await session.edit(.resolve, cell: cell)
         case .sleep(let milliseconds):

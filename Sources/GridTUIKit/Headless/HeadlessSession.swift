@@ -48,6 +48,14 @@ actor HeadlessSession {
         if let frame = made.frame { await transport.send(frame) }
     }
 
+    @discardableResult
+    func multiEdit(_ changes: [CellChange], label: String, group: String? = nil) async -> String {
+        let made = state.makeMultiEdit(changes, label: label, group: group)
+        computed.update(from: &state)
+        if let frame = made.frame { await transport.send(frame) }
+        return made.op
+    }
+
     func retryRateLimited() async {
         let frames = state.takeRateLimitedRetries()
         if !frames.isEmpty { await transport.send(frames) }

@@ -4,6 +4,38 @@ import Shared
 public enum ScriptCommand: Hashable, Sendable {
     case set(cell: String, value: String)
     case clear(cell: String)
+    /// One multi-cell edit: `rows` of tab-separated text written from `cell` to the right and
+    /// down, an empty field clearing its cell (`paste B2 1\t2\n3\t4`).
+    case paste(cell: String, rows: [[String]])
+    /// One multi-cell edit clearing every cell of a range (`clear A1:C3`).
+    case clearRange(cells: [String])
+    /// `import FILE [at CELL] [sheet NAME] [delimiter C|tab]`: a CSV or XLSX file, by its extension.
+    case importFile(FileImport)
+    /// `export FILE [RANGE] [values|formulas] [delimiter C|tab]`.
+    case exportFile(FileExport)
+
+    public struct FileImport: Hashable, Sendable {
+        public var path: String
+        public var at = CellAddress(column: 0, row: 0)!
+        public var sheet: String?
+        public var delimiter: Character = ","
+        public init(path: String) { self.path = path }
+    }
+
+    public struct FileExport: Hashable, Sendable {
+        public var path: String
+        public var from: CellAddress?
+        public var to: CellAddress?
+        /// Formulas as typed rather than the values they compute.
+        public var formulas = false
+        public var delimiter: Character = ","
+        public init(path: String) { self.path = path }
+        var range: (CellAddress, CellAddress)? {
+            guard let from, let to else { return nil }
+            return (CellAddress(column: min(from.column, to.column), row: min(from.row, to.row))!,
+                    CellAddress(column: max(from.column, to.column), row: max(from.row, to.row))!)
+        }
+    }
     case resolve(cell: String)
     case sleep(milliseconds: Int)
     case wait(cell: String, value: String, timeoutMilliseconds: Int)
@@ -42,6 +74,24 @@ public enum ScriptCommand: Hashable, Sendable {
             }
             return address.description
         }
+        func range(_ text: Substring) throws(ProtocolError) -> [String] {
+            let ends = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard ends.count == 2, let from = CellAddress(ends[0]), let to = CellAddress(ends[1]) else {
+                throw ProtocolError(.badCell, "'\(text)' is not a range such as A1:C3")
+            }
+            var cells: [String] = []
+            for row in min(from.row, to.row)...max(from.row, to.row) {
+                for column in min(from.column, to.column)...max(from.column, to.column) {
+                    if let address = CellAddress(column: column, row: row) { cells.append(address.description) }
+                }
+            }
+            return cells
+        }
+        func delimiter(_ text: Substring) throws(ProtocolError) -> Character {
+            if text == "tab" { return "\t" }
+            guard text.count == 1, let character = text.first else { throw ProtocolError(.badField, "a delimiter is one character, or 'tab'") }
+            return character
+        }
         func number(_ index: Int, _ what: String) throws(ProtocolError) -> Int {
             guard words.count > index, let value = Int(words[index]), value >= 0 else {
                 throw ProtocolError(.badField, "'\(name)' needs \(what) as a whole number")
@@ -50,8 +100,51 @@ public enum ScriptCommand: Hashable, Sendable {
         }
         switch name {
         case "set": return .set(cell: try cell(1), value: rest(after: 2))
+        case "clear" where words.count > 1 && words[1].contains(":"):
+            return .clearRange(cells: try range(words[1]))
         case "clear": return .clear(cell: try cell(1))
+        case "paste": return .paste(cell: try cell(1), rows: Self.unescape(rest(after: 2)).split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        })
         case "resolve": return .resolve(cell: try cell(1))
+        case "import":
+            guard words.count > 1 else { throw ProtocolError(.badField, "'import' needs a file: import FILE [at CELL] [sheet NAME] [delimiter C|tab]") }
+            var request = FileImport(path: String(words[1]))
+            var index = 2
+            while index < words.count {
+                guard index + 1 < words.count else { throw ProtocolError(.badField, "'\(words[index])' needs a value") }
+                switch words[index] {
+                case "at":
+                    guard let at = CellAddress(words[index + 1]) else { throw ProtocolError(.badCell, "'\(words[index + 1])' is not a cell such as B2") }
+                    request.at = at
+                case "sheet": request.sheet = String(words[index + 1])
+                case "delimiter": request.delimiter = try delimiter(words[index + 1])
+                default: throw ProtocolError(.badField, "unknown option '\(words[index])'; import FILE [at CELL] [sheet NAME] [delimiter C|tab]")
+                }
+                index += 2
+            }
+            return .importFile(request)
+        case "export":
+            guard words.count > 1 else { throw ProtocolError(.badField, "'export' needs a file: export FILE [RANGE] [values|formulas] [delimiter C|tab]") }
+            var request = FileExport(path: String(words[1]))
+            var index = 2
+            while index < words.count {
+                switch words[index] {
+                case "values": request.formulas = false
+                case "formulas": request.formulas = true
+                case "delimiter":
+                    guard index + 1 < words.count else { throw ProtocolError(.badField, "'delimiter' needs a value") }
+                    request.delimiter = try delimiter(words[index + 1])
+                    index += 1
+                case let text where text.contains(":"):
+                    let cells = try range(text)
+                    request.from = CellAddress(cells.first!)
+                    request.to = CellAddress(cells.last!)
+                default: throw ProtocolError(.badField, "unknown option '\(words[index])'; export FILE [RANGE] [values|formulas] [delimiter C|tab]")
+                }
+                index += 1
+            }
+            return .exportFile(request)
         case "sleep": return .sleep(milliseconds: try number(1, "milliseconds"))
         case "wait":
             let target = try cell(1)
@@ -68,7 +161,28 @@ public enum ScriptCommand: Hashable, Sendable {
         case "echo": return .echo(rest(after: 1))
         case "quit": return .quit
         default:
-            throw ProtocolError(.unknownType, "unknown command '\(name)'; commands: set clear resolve sleep wait expect dump users history sync settle echo quit")
+            throw ProtocolError(.unknownType, "unknown command '\(name)'; commands: set clear paste import export resolve sleep wait expect dump users history sync settle echo quit")
         }
+    }
+
+    /// `\t`, `\n` and `\\` in a script line: a line cannot hold a tab-separated block otherwise.
+    static func unescape(_ text: String) -> String {
+        var out = ""
+        var escaped = false
+        for character in text {
+            if escaped {
+                switch character {
+                case "t": out.append("\t")
+                case "n": out.append("\n")
+                default: out.append(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.append(character)
+            }
+        }
+        return out
     }
 }

@@ -7,6 +7,7 @@ public struct HistoryLog: Hashable, Sendable {
     /// More than this many entries in memory and the oldest are dropped (and can be loaded again).
     public static let capacity = 20_000
     public static let pageSize = 200
+    public static let cellsPerEntry = 50
 
     public private(set) var entries: [GridEvent] = []
     /// Older entries may exist on the server than the oldest loaded.
@@ -25,6 +26,10 @@ public struct HistoryLog: Hashable, Sendable {
 
     /// A live event: usually newer than everything loaded.
     public mutating func append(_ event: GridEvent) {
+        var event = event
+        // A live multi-cell event carries every cell; the panel shows the first few, as the
+        // server's history pages do.
+        if let cells = event.cells, cells.count > Self.cellsPerEntry { event.cells = Array(cells.prefix(Self.cellsPerEntry)) }
         if let last = entries.last, event.id <= last.id {
             merge([event])
         } else {

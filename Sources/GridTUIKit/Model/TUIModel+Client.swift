@@ -148,7 +148,7 @@ extension TUIModel {
             return Failure(.redisDown, "\(cause), so edits cannot be saved. \(kept)")
         case .mysqlUnavailable:
             return Failure(.mysqlDown, "\(cause), so the grid's history cannot be loaded and the login was refused. \(kept)")
-        case .badName, .unsupportedProtocol, .loginTimeout:
+        case .badName, .unsupportedProtocol, .upgradeRequired, .loginTimeout:
             return Failure(.loginRefused, "The server refused the login (\(error.code)): \(error.message).")
         default:
             if error.code.rawValue.hasPrefix("auth_") {

@@ -47,7 +47,8 @@ extension TUIModel {
         case .history:
             guard let index = history.selectedIndex else { return }
             let entry = history.entries[index]
-            guard let address = entry.cell.flatMap({ CellAddress($0) }) else {
+            // A multi-cell entry jumps to its range's first cell.
+            guard let address = (entry.cell ?? entry.range?.split(separator: ":").first.map(String.init)).flatMap({ CellAddress($0) }) else {
                 notice = Notice("This entry is not about a cell")
                 return
             }

@@ -23,6 +23,19 @@ public struct GridModel: Hashable, Sendable {
     public mutating func apply(_ event: GridEvent) -> Bool {
         guard event.id > version else { return false }
         version = event.id
+        switch event.kind {
+        case .multi:
+            for change in event.cells ?? [] {
+                cells[change.cell] = CellState(value: change.value, version: event.id, user: event.user ?? "", at: event.at)
+                contested[change.cell] = nil
+            }
+            return true
+        case .multiConflict:
+            for change in event.cells ?? [] { contested[change.cell] = event.id }
+            return true
+        default:
+            break
+        }
         guard let cell = event.cell else { return true }
         switch event.kind {
         case .set, .clear:

@@ -63,10 +63,24 @@ extension ServerMessage: Codable {
 }
 
 extension ClientMessage.Edit {
-    private enum Member: String, CodingKey { case op, cell, value, base, resend }
+    private enum Member: String, CodingKey { case op, cell, value, base, resend, cells, label, group }
 
     init(_ kind: EditKind, from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Member.self)
+        if kind == .multi {
+            let cells = try container.decode([CellChange].self, forKey: .cells)
+            for (index, change) in cells.enumerated() where change.base == nil {
+                throw DecodingError.keyNotFound(
+                    Member.base, .init(codingPath: [Member.cells, IndexKey(index)], debugDescription: "every cell of a multi edit needs its base")
+                )
+            }
+            self.init(
+                multi: try container.decode(String.self, forKey: .op), cells: cells,
+                label: try container.decodeIfPresent(String.self, forKey: .label) ?? "edit",
+                group: try container.decodeIfPresent(String.self, forKey: .group), resend: try container.decodeIfPresent(Bool.self, forKey: .resend)
+            )
+            return
+        }
         self.init(
             kind, op: try container.decode(String.self, forKey: .op), cell: try container.decode(String.self, forKey: .cell),
             value: try container.decodeIfPresent(String.self, forKey: .value), base: try container.decode(Version.self, forKey: .base),
@@ -77,11 +91,26 @@ extension ClientMessage.Edit {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Member.self)
         try container.encode(op, forKey: .op)
+        if kind == .multi {
+            try container.encode(cells ?? [], forKey: .cells)
+            try container.encodeIfPresent(label, forKey: .label)
+            try container.encodeIfPresent(group, forKey: .group)
+            try container.encodeIfPresent(resend, forKey: .resend)
+            return
+        }
         try container.encode(cell, forKey: .cell)
         try container.encodeIfPresent(value, forKey: .value)
         try container.encode(base, forKey: .base)
         try container.encodeIfPresent(resend, forKey: .resend)
     }
+}
+
+private struct IndexKey: CodingKey {
+    var intValue: Int?
+    var stringValue: String { String(intValue ?? 0) }
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
 }
 
 struct UnknownMessageType: Error {

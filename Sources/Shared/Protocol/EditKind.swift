@@ -4,6 +4,8 @@ public enum EditKind: String, Hashable, Sendable, Codable, CaseIterable {
     case set
     case clear
     case resolve
+    /// Many cells at once, all or nothing (docs/PROTOCOL.md §3.3).
+    case multi
 
     /// The log entry an accepted edit of this kind becomes.
     public var eventKind: GridEvent.Kind { GridEvent.Kind(rawValue) }

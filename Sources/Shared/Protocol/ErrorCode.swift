@@ -33,6 +33,8 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     public static let rateLimited: ErrorCode = "rate_limited"
     /// The token's role (viewer) may not write; the edit is refused and the session goes on.
     public static let readOnly: ErrorCode = "read_only"
+    /// A `multi` edit names more cells than the server allows in one edit, or one cell twice.
+    public static let tooManyCells: ErrorCode = "too_many_cells"
 
     // Session-ending problems.
     public static let unsupportedProtocol: ErrorCode = "unsupported_protocol"
@@ -45,6 +47,9 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
     public static let gridUnavailable: ErrorCode = "grid_unavailable"
     /// At login: the server or the user already has as many sessions as allowed.
     public static let tooManySessions: ErrorCode = "too_many_sessions"
+    /// At login: the client does not state a feature this server's grids need (`hello.features`);
+    /// the message names the version to upgrade to.
+    public static let upgradeRequired: ErrorCode = "upgrade_required"
 
     // Refused logins. Every `auth_` code is permanent: retrying with the same token cannot help.
     /// `hello` carried no token, and the server requires one.
@@ -60,7 +65,7 @@ public struct ErrorCode: Hashable, Sendable, Codable, CustomStringConvertible, E
 
     private static let sessionEnding: Set<ErrorCode> = [
         .unsupportedProtocol, .badName, .loginTimeout, .redisUnavailable, .mysqlUnavailable,
-        .serverShuttingDown, .slowConsumer, .gridUnavailable, .tooManySessions,
+        .serverShuttingDown, .slowConsumer, .gridUnavailable, .tooManySessions, .upgradeRequired,
         .authTokenMissing, .authTokenExpired, .authTokenInvalid, .authWrongGrid, .authWrongUser,
     ]
 

@@ -16,6 +16,10 @@ public struct GridEvent: Hashable, Sendable, Codable {
         public static let clear = EditKind.clear.eventKind
         public static let conflict: Kind = "conflict"
         public static let resolve = EditKind.resolve.eventKind
+        /// A multi-cell edit applied: every cell of `cells` written at this one version.
+        public static let multi = EditKind.multi.eventKind
+        /// A multi-cell edit lost whole: `cells` are the cells that had moved, with the winners.
+        public static let multiConflict: Kind = "multi.conflict"
         public static let sessionOpen: Kind = "session.open"
         public static let sessionClose: Kind = "session.close"
         public static let sessionError: Kind = "session.error"
@@ -42,11 +46,23 @@ public struct GridEvent: Hashable, Sendable, Codable {
     public var winner: CellState?
     /// For `session.error`: what went wrong.
     public var error: String?
+    /// For `multi`: the cells written; for `multi.conflict`: the cells that moved. A history page
+    /// may carry only the first of them (then `count` is larger).
+    public var cells: [CellChange]?
+    /// For `multi` and `multi.conflict`: what the edit was (`paste`, `fill`, `sort`, `undo`,
+    /// `import`, `clear`, …), how many cells it changed, and for the chunks of one import the
+    /// id they share.
+    public var label: String?
+    public var count: Int?
+    /// For `multi` and `multi.conflict`: the smallest range holding every cell of the edit.
+    public var range: String?
+    public var group: String?
 
     public init(
         id: Version, kind: Kind, cell: String? = nil, value: String? = nil, old: String? = nil,
         base: Version? = nil, user: String? = nil, session: String? = nil, server: String? = nil,
-        op: String? = nil, at: Int64, winner: CellState? = nil, error: String? = nil
+        op: String? = nil, at: Int64, winner: CellState? = nil, error: String? = nil,
+        cells: [CellChange]? = nil, label: String? = nil, count: Int? = nil, group: String? = nil, range: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -61,5 +77,10 @@ public struct GridEvent: Hashable, Sendable, Codable {
         self.at = at
         self.winner = winner
         self.error = error
+        self.cells = cells
+        self.label = label
+        self.count = count
+        self.group = group
+        self.range = range
     }
 }

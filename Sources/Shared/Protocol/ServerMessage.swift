@@ -48,19 +48,24 @@ public enum ServerMessage: Hashable, Sendable {
         }
     }
 
-    /// The op committed at `version` (in Redis; durable later).
+    /// The op committed at `version` (in Redis; durable later). For a `multi` edit, `cell` is
+    /// its first cell and `count` how many it wrote.
     public struct Ack: Hashable, Sendable, Codable {
         public var op: String
         public var cell: String
         public var version: Version
-        public init(op: String, cell: String, version: Version) {
+        public var count: Int?
+        public init(op: String, cell: String, version: Version, count: Int? = nil) {
             self.op = op
             self.cell = cell
             self.version = version
+            self.count = count
         }
     }
 
     /// The op lost: the cell had moved past its base. `version` is the conflict event's id.
+    /// A `multi` edit loses whole: `moved` lists every cell that had moved, with its winner, and
+    /// `cell`, `yours`, `base` and `theirs` repeat the first of them.
     public struct Conflict: Hashable, Sendable, Codable {
         public var op: String
         public var cell: String
@@ -68,13 +73,15 @@ public enum ServerMessage: Hashable, Sendable {
         public var yours: String?
         public var base: Version
         public var theirs: CellState
-        public init(op: String, cell: String, version: Version, yours: String?, base: Version, theirs: CellState) {
+        public var moved: [CellChange]?
+        public init(op: String, cell: String, version: Version, yours: String?, base: Version, theirs: CellState, moved: [CellChange]? = nil) {
             self.op = op
             self.cell = cell
             self.version = version
             self.yours = yours
             self.base = base
             self.theirs = theirs
+            self.moved = moved
         }
     }
 
