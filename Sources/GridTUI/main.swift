@@ -149,7 +149,7 @@ struct Import: AsyncParsableCommand {
 
     func validate() throws {
         guard CellAddress(at) != nil else { throw ValidationError("--at \(at): not a cell such as B2") }
-        guard delimiter == "tab" || delimiter.count == 1 else { throw ValidationError("--delimiter is one character, or 'tab'") }
+        do { _ = try ScriptCommand.delimiter(delimiter) } catch { throw ValidationError("--delimiter: \(error.message)") }
     }
 
     func run() async throws {
@@ -157,7 +157,7 @@ struct Import: AsyncParsableCommand {
         var request = ScriptCommand.FileImport(path: file)
         request.at = CellAddress(at)!
         request.sheet = sheet
-        request.delimiter = delimiter == "tab" ? "\t" : delimiter.first!
+        request.delimiter = try ScriptCommand.delimiter(delimiter)
         var runner = HeadlessRunner(configuration: configuration, commands: [.importFile(request)])
         runner.quiet = quiet
         runner.progress = !quiet && isatty(STDERR_FILENO) == 1
@@ -198,14 +198,14 @@ struct Export: AsyncParsableCommand {
         if let range, range.split(separator: ":").count != 2 || range.split(separator: ":").contains(where: { CellAddress($0) == nil }) {
             throw ValidationError("--range \(range): not a range such as B2:E31")
         }
-        guard delimiter == "tab" || delimiter.count == 1 else { throw ValidationError("--delimiter is one character, or 'tab'") }
+        do { _ = try ScriptCommand.delimiter(delimiter) } catch { throw ValidationError("--delimiter: \(error.message)") }
     }
 
     func run() async throws {
         let (configuration, logger) = connection.start(clientName: "grid-tui-export")
         var request = ScriptCommand.FileExport(path: file)
         request.formulas = formulas
-        request.delimiter = delimiter == "tab" ? "\t" : delimiter.first!
+        request.delimiter = try ScriptCommand.delimiter(delimiter)
         if let ends = range?.split(separator: ":") {
             request.from = CellAddress(ends[0])
             request.to = CellAddress(ends[1])

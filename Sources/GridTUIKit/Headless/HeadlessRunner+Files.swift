@@ -42,8 +42,8 @@ extension HeadlessRunner {
         let state = await session.state
         let lost = state.conflicts.filter { mine.contains($0.op) }
         let refused = state.errors.filter { $0.op.map(mine.contains) ?? false }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
-        let summary = Self.summary(["import": request.path, "cells": sheet.cells.count, "chunks": chunks.count, "lostChunks": lost.count + refused.count, "seconds": (seconds * 1000).rounded() / 1000])
+        let seconds = Self.seconds(since: started)
+        let summary = Self.summary(["import": request.path, "cells": sheet.cells.count, "chunks": chunks.count, "lostChunks": lost.count + refused.count, "seconds": seconds])
         if !quiet { output.line(summary) }
         if let conflict = lost.first {
             let moved = (conflict.moved ?? []).prefix(3).map { "\($0.cell) by \($0.winner?.user ?? "?")" }.joined(separator: ", ")
@@ -102,8 +102,8 @@ extension HeadlessRunner {
         } catch {
             throw Failure(message: "export \(request.path): \(error.description)", exitCode: TUIExitCode.failed.rawValue)
         }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
-        if !quiet { output.line(Self.summary(["export": request.path, "cells": cells, "seconds": (seconds * 1000).rounded() / 1000])) }
+        let seconds = Self.seconds(since: started)
+        if !quiet { output.line(Self.summary(["export": request.path, "cells": cells, "seconds": seconds])) }
     }
 
     private static func read(_ request: ScriptCommand.FileImport) throws(GridFileError) -> ImportedSheet {
@@ -141,6 +141,12 @@ extension HeadlessRunner {
         case .error(let error): error.rawValue
         case .blank: ""
         }
+    }
+
+    /// Milliseconds of precision are enough for a summary line.
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - start).components
+        return ((Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18) * 1000).rounded() / 1000
     }
 
     private static func summary(_ fields: [String: Any]) -> String {

@@ -52,6 +52,13 @@ public enum ScriptCommand: Hashable, Sendable {
 
     public static let defaultWaitMilliseconds = 10_000
 
+    /// A CSV delimiter as scripts and `grid-tui import`/`export` name it: one character, or `tab`.
+    public static func delimiter(_ text: some StringProtocol) throws(ProtocolError) -> Character {
+        if text == "tab" { return "\t" }
+        guard text.count == 1, let character = text.first else { throw ProtocolError(.badField, "a delimiter is one character, or 'tab'") }
+        return character
+    }
+
     /// Parses one line; nil for blank lines and `#` comments.
     public static func parse(_ line: Substring) throws(ProtocolError) -> ScriptCommand? {
         let trimmedLeading = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -87,11 +94,6 @@ public enum ScriptCommand: Hashable, Sendable {
             }
             return cells
         }
-        func delimiter(_ text: Substring) throws(ProtocolError) -> Character {
-            if text == "tab" { return "\t" }
-            guard text.count == 1, let character = text.first else { throw ProtocolError(.badField, "a delimiter is one character, or 'tab'") }
-            return character
-        }
         func number(_ index: Int, _ what: String) throws(ProtocolError) -> Int {
             guard words.count > index, let value = Int(words[index]), value >= 0 else {
                 throw ProtocolError(.badField, "'\(name)' needs \(what) as a whole number")
@@ -118,7 +120,7 @@ public enum ScriptCommand: Hashable, Sendable {
                     guard let at = CellAddress(words[index + 1]) else { throw ProtocolError(.badCell, "'\(words[index + 1])' is not a cell such as B2") }
                     request.at = at
                 case "sheet": request.sheet = String(words[index + 1])
-                case "delimiter": request.delimiter = try delimiter(words[index + 1])
+                case "delimiter": request.delimiter = try Self.delimiter(words[index + 1])
                 default: throw ProtocolError(.badField, "unknown option '\(words[index])'; import FILE [at CELL] [sheet NAME] [delimiter C|tab]")
                 }
                 index += 2
@@ -134,7 +136,7 @@ public enum ScriptCommand: Hashable, Sendable {
                 case "formulas": request.formulas = true
                 case "delimiter":
                     guard index + 1 < words.count else { throw ProtocolError(.badField, "'delimiter' needs a value") }
-                    request.delimiter = try delimiter(words[index + 1])
+                    request.delimiter = try Self.delimiter(words[index + 1])
                     index += 1
                 case let text where text.contains(":"):
                     let cells = try range(text)
