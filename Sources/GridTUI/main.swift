@@ -195,7 +195,7 @@ struct Export: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let range, range.split(separator: ":").count != 2 || range.split(separator: ":").contains(where: { CellAddress($0) == nil }) {
+        if let range, !range.contains(":") || CellRect(range) == nil {
             throw ValidationError("--range \(range): not a range such as B2:E31")
         }
         do { _ = try ScriptCommand.delimiter(delimiter) } catch { throw ValidationError("--delimiter: \(error.message)") }
@@ -206,10 +206,7 @@ struct Export: AsyncParsableCommand {
         var request = ScriptCommand.FileExport(path: file)
         request.formulas = formulas
         request.delimiter = try ScriptCommand.delimiter(delimiter)
-        if let ends = range?.split(separator: ":") {
-            request.from = CellAddress(ends[0])
-            request.to = CellAddress(ends[1])
-        }
+        request.range = range.flatMap(CellRect.init)
         var runner = HeadlessRunner(configuration: configuration, commands: [.exportFile(request)])
         runner.quiet = quiet
         let code = await runner.run(logger: logger)

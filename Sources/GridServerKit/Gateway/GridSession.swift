@@ -228,10 +228,15 @@ struct GridSession {
             send(ServerErrors.badCell(cell, bounds: limits.boundsDescription))
             return true
         }
+        let selection = update.selection.flatMap { CellRect($0) }
+        if let text = update.selection, selection.map({ !limits.contains($0.low) || !limits.contains($0.high) }) ?? true {
+            send(ServerErrors.badCell(text, bounds: limits.boundsDescription))
+            return true
+        }
         let presence = UserPresence(
             session: login.session, user: login.user, server: services.configuration.serverID,
             cursor: update.cursor.flatMap { CellAddress($0)?.description }, editing: update.editing.flatMap { CellAddress($0)?.description },
-            at: WallClock.nowMilliseconds()
+            selection: selection?.description, at: WallClock.nowMilliseconds()
         )
         do {
             try await services.store.setPresence(grid: login.grid, presence)

@@ -1,4 +1,5 @@
 import GridClientCore
+import GridFiles
 import Shared
 
 /// Everything the app loop reacts to, from every source, in one ordered stream.
@@ -10,6 +11,10 @@ enum AppEvent: Sendable {
     case client(GridClientUpdate)
     case historyLoaded(ServerMessage.HistoryPage, before: Version?, after: Version?)
     case historyFailed(String, before: Version?, after: Version?)
+    /// A file for `:import` was read, or failed to be.
+    case fileRead(ScriptCommand.FileImport, Result<ImportedSheet, GridFileError>)
+    /// An `:export` finished; the message says how.
+    case fileDone(String, isError: Bool)
     /// SIGINT, SIGTERM or SIGHUP (the terminal went away): quit cleanly.
     case signal(Int32)
     /// The clock, for countdowns and retries.

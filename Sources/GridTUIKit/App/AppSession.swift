@@ -1,5 +1,6 @@
 import Foundation
 import GridClientCore
+import GridFiles
 import Shared
 
 /// The app loop's state and steps: each event goes into the model (which owns the client state),
@@ -53,6 +54,12 @@ struct AppSession {
         case .historyLoaded(let page, let before, let after):
             effects += model.historyLoaded(page, before: before, after: after)
             dirty = true
+        case .fileRead(let request, let result):
+            effects += model.importLoaded(request, result)
+            dirty = true
+        case .fileDone(let message, let isError):
+            effects += model.fileDone(message, isError: isError)
+            dirty = true
         case .historyFailed(let message, let before, let after):
             effects += model.historyFailed(message, before: before, after: after)
             dirty = true
@@ -87,9 +94,9 @@ struct AppSession {
             switch effect {
             case .send(let frames):
                 await client.send(frames)
-            case .presence(let cursor, let editing):
+            case .presence(let cursor, let editing, let selection):
                 let now = WallClock.nowMilliseconds()
-                if let presence = throttle.offer(.init(cursor: cursor, editing: editing), now: now) {
+                if let presence = throttle.offer(.init(cursor: cursor, editing: editing, selection: selection), now: now) {
                     await client.send(.presence(presence))
                 } else {
                     later(.milliseconds(throttle.delay(now: now)), .presenceDue, group: &group)
@@ -104,6 +111,26 @@ struct AppSession {
                         sink.yield(.historyLoaded(page, before: before, after: after))
                     } catch {
                         sink.yield(.historyFailed("\(error)", before: before, after: after))
+                    }
+                }
+            case .clipboard(let text):
+                terminal.copyToClipboard(text)
+            case .listDirectory(let directory):
+                model.completeCommand(files: Self.names(in: directory))
+            case .importFile(let request):
+                let sink = self.sink
+                group.addTask {
+                    let result = Result { () throws(GridFileError) in try GridFileTransfer.read(request) }
+                    sink.yield(.fileRead(request, result))
+                }
+            case .exportFile(let request):
+                let (sink, state, computed) = (self.sink, model.state, model.computed)
+                group.addTask {
+                    do throws(GridFileError) {
+                        let cells = try GridFileTransfer.write(request, state: state, computed: computed)
+                        sink.yield(.fileDone("Exported \(cells) cells to \(request.path)", isError: false))
+                    } catch {
+                        sink.yield(.fileDone("export \(request.path): \(error.description)", isError: true))
                     }
                 }
             case .bell:
@@ -128,6 +155,18 @@ struct AppSession {
         } else if !frameScheduled {
             frameScheduled = true
             later(frameInterval - elapsed, .frame, group: &group)
+        }
+    }
+
+    /// The names in a directory for Tab completion, directories ending in `/`, hidden ones left
+    /// out.
+    private static func names(in directory: String) -> [String] {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.filter { !$0.hasPrefix(".") }.map { name in
+            var isDirectory: ObjCBool = false
+            _ = manager.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            return isDirectory.boolValue ? name + "/" : name
         }
     }
 

@@ -14,7 +14,7 @@ extension HeadlessRunner {
         let started = ContinuousClock.now
         let sheet: ImportedSheet
         do {
-            sheet = try Self.read(request)
+            sheet = try GridFileTransfer.read(request)
         } catch {
             throw Failure(message: "import \(request.path): \(error.description); nothing was written", exitCode: TUIExitCode.badFile.rawValue)
         }
@@ -57,61 +57,17 @@ extension HeadlessRunner {
         }
     }
 
-    /// Writes what the grid shows, from A1 (or the range's corner) to its last used cell, as CSV
-    /// or XLSX by the file's extension; `formulas` writes formulas rather than their values.
+    /// Writes the grid to a file (`GridFileTransfer.write`) and prints a summary line.
     func exportFile(_ request: ScriptCommand.FileExport, session: HeadlessSession) async throws {
         let started = ContinuousClock.now
-        let state = await session.state
-        let computed = await session.computed
-        let used = state.model.cells.compactMap { $0.value.value == nil ? nil : CellAddress($0.key) }
-        let (low, high) = request.range ?? (CellAddress(column: 0, row: 0)!, CellAddress(
-            column: used.map(\.column).max() ?? 0, row: used.map(\.row).max() ?? 0
-        )!)
-        let url = URL(fileURLWithPath: request.path)
-        var cells = 0
+        let cells: Int
         do {
-            if url.pathExtension.lowercased() == "xlsx" {
-                var out: [XLSXFile.Cell] = []
-                for address in used where (low.column...high.column).contains(address.column) && (low.row...high.row).contains(address.row) {
-                    guard let raw = state.shownValue(of: address.description).value else { continue }
-                    let target = CellAddress(column: address.column - low.column, row: address.row - low.row)!
-                    let isFormula = raw.hasPrefix("=")
-                    if request.formulas || !isFormula {
-                        out.append(XLSXFile.Cell(address: target, typed: raw, cached: isFormula ? Self.cached(computed.sheet.value(address)) : nil))
-                    } else {
-                        out.append(XLSXFile.Cell(address: target, typed: Self.typedValue(computed.sheet.value(address))))
-                    }
-                }
-                cells = out.count
-                try XLSXFile.write(out.sorted { ($0.address.row, $0.address.column) < ($1.address.row, $1.address.column) }, to: url)
-            } else {
-                var rows: [[String]] = []
-                for row in low.row...high.row {
-                    var line: [String] = []
-                    for column in low.column...high.column {
-                        let address = CellAddress(column: column, row: row)!
-                        guard let raw = state.shownValue(of: address.description).value else { line.append(""); continue }
-                        cells += 1
-                        line.append(request.formulas ? raw : computed.displayText(address))
-                    }
-                    rows.append(line)
-                }
-                while let last = rows.last, last.allSatisfy(\.isEmpty), rows.count > 1 { rows.removeLast() }
-                try CSVFile.write(rows, to: url, delimiter: request.delimiter)
-            }
+            cells = try GridFileTransfer.write(request, state: await session.state, computed: await session.computed)
         } catch {
             throw Failure(message: "export \(request.path): \(error.description)", exitCode: TUIExitCode.failed.rawValue)
         }
         let seconds = Self.seconds(since: started)
         if !quiet { output.line(Self.summary(["export": request.path, "cells": cells, "seconds": seconds])) }
-    }
-
-    private static func read(_ request: ScriptCommand.FileImport) throws(GridFileError) -> ImportedSheet {
-        let url = URL(fileURLWithPath: request.path)
-        if url.pathExtension.lowercased() == "xlsx" {
-            return try XLSXFile.read(url, sheet: request.sheet, at: request.at)
-        }
-        return try CSVFile.read(url, at: request.at, delimiter: request.delimiter)
     }
 
     private static func ackedCells(of ops: Set<String>, _ session: HeadlessSession) async -> Int {
@@ -120,27 +76,6 @@ extension HeadlessRunner {
 
     private static func ackedCells(of ops: Set<String>, _ state: ClientState) -> Int {
         state.edits.filter { ops.contains($0.op) && $0.ackedVersion != nil }.reduce(0) { $0 + $1.cells.count }
-    }
-
-    private static func cached(_ value: FormulaValue) -> XLSXFile.CachedValue? {
-        switch value {
-        case .number(let number): .number(number)
-        case .text(let text): .text(text)
-        case .boolean(let flag): .boolean(flag)
-        case .error(let error): .error(error.rawValue)
-        case .blank: nil
-        }
-    }
-
-    /// A formula's value as typed text, for an export of values only.
-    private static func typedValue(_ value: FormulaValue) -> String {
-        switch value {
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
-        case .text(let text): "'" + text
-        case .boolean(let flag): flag ? "TRUE" : "FALSE"
-        case .error(let error): error.rawValue
-        case .blank: ""
-        }
     }
 
     /// Milliseconds of precision are enough for a summary line.

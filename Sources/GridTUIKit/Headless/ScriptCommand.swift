@@ -24,17 +24,12 @@ public enum ScriptCommand: Hashable, Sendable {
 
     public struct FileExport: Hashable, Sendable {
         public var path: String
-        public var from: CellAddress?
-        public var to: CellAddress?
+        /// nil: from A1 to the last used cell.
+        public var range: CellRect?
         /// Formulas as typed rather than the values they compute.
         public var formulas = false
         public var delimiter: Character = ","
         public init(path: String) { self.path = path }
-        var range: (CellAddress, CellAddress)? {
-            guard let from, let to else { return nil }
-            return (CellAddress(column: min(from.column, to.column), row: min(from.row, to.row))!,
-                    CellAddress(column: max(from.column, to.column), row: max(from.row, to.row))!)
-        }
     }
     case resolve(cell: String)
     case sleep(milliseconds: Int)
@@ -82,17 +77,8 @@ public enum ScriptCommand: Hashable, Sendable {
             return address.description
         }
         func range(_ text: Substring) throws(ProtocolError) -> [String] {
-            let ends = text.split(separator: ":", omittingEmptySubsequences: false)
-            guard ends.count == 2, let from = CellAddress(ends[0]), let to = CellAddress(ends[1]) else {
-                throw ProtocolError(.badCell, "'\(text)' is not a range such as A1:C3")
-            }
-            var cells: [String] = []
-            for row in min(from.row, to.row)...max(from.row, to.row) {
-                for column in min(from.column, to.column)...max(from.column, to.column) {
-                    if let address = CellAddress(column: column, row: row) { cells.append(address.description) }
-                }
-            }
-            return cells
+            guard text.contains(":"), let rect = CellRect(text) else { throw ProtocolError(.badCell, "'\(text)' is not a range such as A1:C3") }
+            return rect.cells.map(\.description)
         }
         func number(_ index: Int, _ what: String) throws(ProtocolError) -> Int {
             guard words.count > index, let value = Int(words[index]), value >= 0 else {
@@ -139,9 +125,8 @@ public enum ScriptCommand: Hashable, Sendable {
                     request.delimiter = try Self.delimiter(words[index + 1])
                     index += 1
                 case let text where text.contains(":"):
-                    let cells = try range(text)
-                    request.from = CellAddress(cells.first!)
-                    request.to = CellAddress(cells.last!)
+                    guard let rect = CellRect(text) else { throw ProtocolError(.badCell, "'\(text)' is not a range such as A1:C3") }
+                    request.range = rect
                 default: throw ProtocolError(.badField, "unknown option '\(words[index])'; export FILE [RANGE] [values|formulas] [delimiter C|tab]")
                 }
                 index += 1

@@ -14,7 +14,12 @@ public struct ColumnWidths: Hashable, Sendable {
     }
 
     public mutating func change(column: Int, by delta: Int) {
-        let width = min(Self.maximum, max(Self.minimum, self[column] + delta))
+        set(column: column, to: self[column] + delta)
+    }
+
+    /// Sets a width, kept within `minimum...maximum`.
+    public mutating func set(column: Int, to width: Int) {
+        let width = min(Self.maximum, max(Self.minimum, width))
         custom[column] = width == Self.standard ? nil : width
     }
 }

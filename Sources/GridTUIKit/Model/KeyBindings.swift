@@ -20,11 +20,25 @@ public enum KeyBindings {
         .init(.char("c"), .grid, .editNew, "type a new value (change)"),
         .init(.char("="), .grid, .editFormula, "start a formula (the = stays)"),
         .init(.char("F"), .grid, .toggleFormulas, "show formulas instead of values"),
-        .init(.key(.delete), .grid, .clear, "clear the cell"),
-        .init(.char("x"), .grid, .clear, "clear the cell"),
+        .init(.key(.delete), .grid, .clear, "clear the cell or the selection"),
+        .init(.char("x"), .grid, .clear, "clear the cell or the selection"),
         .init(.char("u"), .grid, .undo, "undo your last edit (as a new edit)"),
         .init(.char("<"), .grid, .narrowColumn, "narrow the column"),
         .init(.char(">"), .grid, .widenColumn, "widen the column"),
+        // Grid: ranges. Each change of many cells is one edit: all of it lands, or none.
+        .init(.char("v"), .grid, .toggleSelection, "start (or drop) a selection at the cursor"),
+        .init(.key(.shiftUp), .grid, .extendUp, "select upwards"),
+        .init(.key(.shiftDown), .grid, .extendDown, "select downwards"),
+        .init(.key(.shiftLeft), .grid, .extendLeft, "select to the left"),
+        .init(.key(.shiftRight), .grid, .extendRight, "select to the right"),
+        .init(.key(.escape), .grid, .clearSelection, "drop the selection"),
+        .init(.char("y"), .grid, .copy, "copy the selection (also to the system clipboard)"),
+        .init(.char("d"), .grid, .cut, "cut the selection (copy, then clear it)"),
+        .init(.char("p"), .grid, .paste, "paste at the cursor (relative references shift)"),
+        .init(.key(.control("d")), .grid, .fillDown, "fill down: series or copies of the top cells"),
+        .init(.key(.control("r")), .grid, .fillRight, "fill right: series or copies of the left cells"),
+        .init(.pasted, .grid, .pasteText, "text pasted in the terminal lands from the cursor"),
+        .init(.char(":"), .grid, .commandLine, "command line (:help lists the commands)"),
         // Anywhere outside prompts.
         .init(.char("g"), .normal, .gotoCell, "go to a cell, e.g. C12"),
         .init(.char("/"), .normal, .search, "search values"),
@@ -52,6 +66,10 @@ public enum KeyBindings {
         .init(.key(.home), .history, .selectFirst, "oldest loaded (loads more)"),
         .init(.key(.end), .history, .selectLast, "newest, follow live"),
         .init(.key(.enter), .history, .jump, "go to the entry's cell"),
+        // Command line: the line editor's keys work too.
+        .init(.key(.up), .command, .commandOlder, "older command"),
+        .init(.key(.down), .command, .commandNewer, "newer command"),
+        .init(.key(.tab), .command, .commandComplete, "complete a command or file name"),
         // Line editor: editing a cell, going to a cell, searching.
         .init(.key(.left), .editor, .editorLeft, "caret left"),
         .init(.key(.right), .editor, .editorRight, "caret right"),
@@ -62,10 +80,11 @@ public enum KeyBindings {
         .init(.key(.enter), .editor, .editorCommit, "commit"),
         .init(.key(.escape), .editor, .editorCancel, "cancel"),
         .init(.printable, .editor, .editorInsert, "typed text is inserted"),
+        .init(.pasted, .editor, .editorInsert, "pasted text is inserted (its first line)"),
         // Conflict dialog.
-        .init(.char("t"), .conflict, .keepTheirs, "keep theirs (resolve)"),
-        .init(.char("m"), .conflict, .writeMineAgain, "write mine again"),
-        .init(.char("e"), .conflict, .editMine, "edit mine, then write it"),
+        .init(.char("t"), .conflict, .keepTheirs, "keep theirs (resolve); for many cells, drop mine"),
+        .init(.char("m"), .conflict, .writeMineAgain, "write mine again; for many cells, re-apply on the new values"),
+        .init(.char("e"), .conflict, .editMine, "edit mine, then write it; many cells go to the clipboard"),
         .init(.key(.escape), .conflict, .decideLater, "decide later (cell stays contested)"),
         // Yes/no questions.
         .init(.char("y"), .confirm, .confirmYes, "yes"),
@@ -105,6 +124,12 @@ public enum KeyBindings {
                 let keys = rows.filter { $0.action == row.action }.map(\.key.label).joined(separator: " ")
                 lines.append("  " + keys.padding(to: 16) + " " + row.description)
             }
+        }
+        lines.append("")
+        lines.append("Commands (type : first; Tab completes names and files)")
+        for command in TUICommand.all {
+            lines.append("  :" + command.usage)
+            lines.append("      " + command.description)
         }
         return lines
     }

@@ -1,7 +1,7 @@
 /// The groups of the key table. `normal` keys work whatever has focus outside prompts and
 /// dialogs; `grid`, `users` and `history` only while that part has focus.
 public enum KeyMode: String, Hashable, Sendable, CaseIterable {
-    case grid, normal, users, history, editor, conflict, confirm, help
+    case grid, normal, users, history, command, editor, conflict, confirm, help
 
     public var title: String {
         switch self {
@@ -9,7 +9,8 @@ public enum KeyMode: String, Hashable, Sendable, CaseIterable {
         case .users: "Users panel"
         case .history: "History panel"
         case .normal: "Anywhere"
-        case .editor: "Line editor (edit, go to, search)"
+        case .command: "Command line (:), and the line editor's keys"
+        case .editor: "Line editor (edit, go to, search, commands)"
         case .conflict: "Conflict dialog"
         case .confirm: "Yes/no questions"
         case .help: "This help"

@@ -3,6 +3,11 @@ public enum TUIAction: Hashable, Sendable {
     // Grid
     case moveUp, moveDown, moveLeft, moveRight, pageUp, pageDown, firstColumn, lastColumn
     case edit, editNew, editFormula, clear, undo, narrowColumn, widenColumn, toggleFormulas
+    // Ranges
+    case toggleSelection, extendUp, extendDown, extendLeft, extendRight, clearSelection
+    case copy, cut, paste, fillDown, fillRight, pasteText, commandLine
+    // Command line
+    case commandOlder, commandNewer, commandComplete
     // Anywhere
     case gotoCell, search, searchNext, focusNext, focusPrevious, toggleUsers, toggleHistory, help, quit, backToGrid
     // Panels

@@ -10,6 +10,8 @@ public enum TUIMode: Hashable, Sendable {
     case goto(LineEditor)
     /// Typing text to search for (`/`).
     case search(LineEditor)
+    /// Typing a command (`:`), such as `sort B desc` or `export out.csv`.
+    case command(LineEditor)
     /// The dialog for the first of `TUIModel.conflicts`.
     case conflict
     case confirm(Confirmation)
@@ -20,6 +22,7 @@ public enum TUIMode: Hashable, Sendable {
         switch self {
         case .normal: nil
         case .edit, .goto, .search: .editor
+        case .command: .command
         case .conflict: .conflict
         case .confirm: .confirm
         case .help: .help

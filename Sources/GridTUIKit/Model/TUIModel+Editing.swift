@@ -37,6 +37,9 @@ extension TUIModel {
         case .search(var editor):
             change(&editor)
             mode = .search(editor)
+        case .command(var editor):
+            change(&editor)
+            mode = .command(editor)
         default:
             break
         }
@@ -62,6 +65,9 @@ extension TUIModel {
             guard !text.isEmpty else { return [] }
             searchText = text
             return searchNext()
+        case .command(let editor):
+            mode = .normal
+            return runCommand(editor.text)
         default:
             return []
         }
@@ -91,7 +97,11 @@ extension TUIModel {
     }
 
     private mutating func remember(cell: String, previous: String?) {
-        undo.append(UndoEntry(cell: cell, previous: previous))
+        remember(UndoEntry(cell: cell, previous: previous))
+    }
+
+    mutating func remember(_ entry: UndoEntry) {
+        undo.append(entry)
         if undo.count > Self.undoDepth { undo.removeFirst(undo.count - Self.undoDepth) }
     }
 
@@ -102,6 +112,12 @@ extension TUIModel {
             return [.bell]
         }
         if let address = CellAddress(entry.cell) { moveCursor(to: address) }
+        if let label = entry.label {
+            let changes = entry.before.map { CellChange(cell: $0.cell, value: $0.value, base: entry.version) }
+            let range = CellChange.boundingRange(of: changes.map(\.cell)) ?? entry.cell
+            notice = Notice("Undo: the \(label) of \(changes.count) cells in \(range) taken back")
+            return sendMulti(changes, label: "undo")
+        }
         if let previous = entry.previous {
             notice = Notice("Undo: \(entry.cell) set back to \"\(previous)\"")
             return makeEdit(.set, cell: entry.cell, value: previous, base: entry.version)

@@ -3,6 +3,7 @@
 extension TUIModel {
     /// The modes whose bindings apply now, most specific first.
     public var activeKeyModes: [KeyMode] {
+        if case .command = mode { return [.command, .editor] }
         if let prompt = mode.keyMode { return [prompt] }
         switch focus {
         case .grid: return [.grid, .normal]
@@ -26,6 +27,23 @@ extension TUIModel {
         case .moveDown: move(columns: 0, rows: 1)
         case .moveLeft: move(columns: -1, rows: 0)
         case .moveRight: move(columns: 1, rows: 0)
+        case .toggleSelection: toggleSelection()
+        case .extendUp: extendSelection(columns: 0, rows: -1)
+        case .extendDown: extendSelection(columns: 0, rows: 1)
+        case .extendLeft: extendSelection(columns: -1, rows: 0)
+        case .extendRight: extendSelection(columns: 1, rows: 0)
+        case .clearSelection: selectionAnchor = nil
+        case .copy: return copySelection()
+        case .cut: return cutSelection()
+        case .paste: return pasteClipboard()
+        case .fillDown: return fill(.down)
+        case .fillRight: return fill(.right)
+        case .pasteText:
+            if case .paste(let text) = key { return pasteText(text) }
+        case .commandLine: openCommandLine()
+        case .commandOlder: browseCommands(by: -1)
+        case .commandNewer: browseCommands(by: 1)
+        case .commandComplete: completeCommand()
         case .pageUp: move(columns: 0, rows: -max(1, gridGeometry.dataRows))
         case .pageDown: move(columns: 0, rows: max(1, gridGeometry.dataRows))
         case .firstColumn: moveToFirstColumn()
@@ -36,7 +54,7 @@ extension TUIModel {
         case .toggleFormulas:
             showFormulas.toggle()
             notice = Notice(showFormulas ? "Showing formulas; F shows values again" : "Showing values")
-        case .clear: return clearCell()
+        case .clear: return selection == nil ? clearCell() : clearSelection()
         case .undo: return undoLast()
         case .narrowColumn: widths.change(column: cursor.column, by: -1)
         case .widenColumn: widths.change(column: cursor.column, by: 1)
@@ -65,6 +83,10 @@ extension TUIModel {
         case .editorDelete: changeEditor { $0.deleteForward() }
         case .editorInsert:
             if case .character(let character) = key { changeEditor { $0.insert(character) } }
+            if case .paste(let text) = key {
+                let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                changeEditor { editor in line.forEach { editor.insert($0) } }
+            }
         case .editorCommit: return commitEditor()
         case .editorCancel: mode = .normal
         case .keepTheirs: return keepTheirs()

@@ -18,6 +18,17 @@ public struct TUIModel: Sendable {
     public internal(set) var status: ConnectionStatus
 
     public internal(set) var cursor = CellAddress(column: 0, row: 0)!
+    /// Where the selection started (`v`, Shift+arrows); it spans to the cursor. nil: none.
+    public internal(set) var selectionAnchor: CellAddress?
+    /// What `y` or `d` copied, for `p`.
+    public internal(set) var clipboard: RangeEdits.Block?
+    /// Own multi-cell edits that lost, by op id, for the conflict dialog's re-apply and edit.
+    public internal(set) var lostMulti: [String: PendingEdit] = [:]
+    /// Commands typed on the command line, oldest first; `commandHistoryIndex` is the one shown
+    /// while browsing with Up/Down.
+    public internal(set) var commandHistory: [String] = []
+    var commandHistoryIndex: Int?
+    public internal(set) var importing: ImportProgress?
     /// The top-left cell shown.
     public internal(set) var origin = CellAddress(column: 0, row: 0)!
     public internal(set) var widths = ColumnWidths()
@@ -130,9 +141,9 @@ public struct TUIModel: Sendable {
 
     private mutating func presenceEffect() -> TUIEffect? {
         guard state.loggedIn else { return nil }
-        let wanted = ClientMessage.PresenceUpdate(cursor: cursor.description, editing: mode.editingCell)
+        let wanted = ClientMessage.PresenceUpdate(cursor: cursor.description, editing: mode.editingCell, selection: selection?.description)
         guard wanted != sentPresence else { return nil }
         sentPresence = wanted
-        return .presence(cursor: wanted.cursor, editing: wanted.editing)
+        return .presence(cursor: wanted.cursor, editing: wanted.editing, selection: wanted.selection)
     }
 }

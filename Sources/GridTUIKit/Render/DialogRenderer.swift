@@ -9,6 +9,10 @@ enum DialogRenderer {
         guard let conflict = model.currentConflict else { return }
         let zone = model.options.timeZone
         let waiting = model.conflicts.count > 1 ? " (1 of \(model.conflicts.count))" : ""
+        if let moved = conflict.moved {
+            drawMultiConflict(model, conflict, moved: moved, waiting: waiting, on: &buffer, theme: theme)
+            return
+        }
         let theirs = conflict.theirs
         let lines: [(String, TextStyle)] = [
             ("Your edit of \(conflict.cell) lost: someone else wrote it first.", .plain),
@@ -22,6 +26,30 @@ enum DialogRenderer {
         ]
         let box = centeredBox(lines: lines.count, preferredWidth: 66, in: buffer.size)
         let inner = frame(title: "\(conflictTitle) on \(conflict.cell)\(waiting)", box: box, titleStyle: theme.dialogTitle, on: &buffer, theme: theme)
+        for (offset, line) in lines.prefix(inner.height).enumerated() {
+            buffer.write(line.0, row: inner.row + offset, column: inner.column, width: inner.width, style: line.1)
+        }
+    }
+
+    /// A lost multi-cell edit: what it was, the cells that moved with their winners (as many as
+    /// fit), and the three choices.
+    private static func drawMultiConflict(_ model: TUIModel, _ conflict: ServerMessage.Conflict, moved: [CellChange], waiting: String, on buffer: inout ScreenBuffer, theme: Theme) {
+        let lost = model.lostMulti[conflict.op]
+        let what = lost.map { "\($0.label ?? "edit") of \($0.cells.count) cells in \(CellChange.boundingRange(of: $0.cells.map(\.cell)) ?? "")" } ?? "edit of many cells"
+        var lines: [(String, TextStyle)] = [
+            ("Your \(what) lost: nothing of it was written.", .plain),
+            ("\(moved.count) cell\(moved.count == 1 ? "" : "s") had moved since you saw \(moved.count == 1 ? "it" : "them"):", .plain),
+        ]
+        let shown = 6
+        for change in moved.prefix(shown) {
+            let winner = change.winner
+            lines.append(("  \(change.cell): theirs \(HistoryEntryText.quoted(winner?.value)) by \(winner?.user ?? "?"), mine \(HistoryEntryText.quoted(change.value))", TextStyle(bold: true)))
+        }
+        if moved.count > shown { lines.append(("  … and \(moved.count - shown) more", theme.dim)) }
+        lines.append(("", .plain))
+        lines.append(("t drop mine   m re-apply on the new values   e edit (to clipboard)   Esc later", theme.keyHint))
+        let box = centeredBox(lines: lines.count, preferredWidth: 76, in: buffer.size)
+        let inner = frame(title: "\(conflictTitle) on \(lost.flatMap { CellChange.boundingRange(of: $0.cells.map(\.cell)) } ?? conflict.cell)\(waiting)", box: box, titleStyle: theme.dialogTitle, on: &buffer, theme: theme)
         for (offset, line) in lines.prefix(inner.height).enumerated() {
             buffer.write(line.0, row: inner.row + offset, column: inner.column, width: inner.width, style: line.1)
         }

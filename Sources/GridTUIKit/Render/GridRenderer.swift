@@ -3,7 +3,8 @@ import Shared
 
 /// Draws the grid: column letters and row numbers that stay in view, the visible cells' values
 /// cut to their column's width, this user's cursor, other users' cursors and editing marks in
-/// their colour, and contested cells highlighted.
+/// their colour, this user's selection, others' selections outlined (underlined) in their
+/// colour, and contested cells highlighted.
 enum GridRenderer {
     static func draw(_ model: TUIModel, in area: Rect, on buffer: inout ScreenBuffer, theme: Theme) {
         guard !area.isEmpty else { return }
@@ -11,6 +12,10 @@ enum GridRenderer {
         let columns = geometry.columns(from: model.origin.column, widths: model.widths)
         let rowCount = min(geometry.dataRows, CellAddress.maxRows - model.origin.row)
         let others = othersByCell(model)
+        let selection = model.selection
+        let selections = model.onlineUsers.compactMap { presence in
+            model.isOwn(presence) ? nil : presence.selection.flatMap { CellRect($0) }.map { (presence.user, $0) }
+        }
         let references = model.editedFormulaReferences
 
         // Header row: column letters over each column, the cursor's column marked.
@@ -33,7 +38,11 @@ enum GridRenderer {
             for column in columns {
                 let address = CellAddress(column: column.index, row: row)!
                 let referenced = references.contains { $0.contains(address) }
-                drawCell(model, address: address, column: column, y: y, others: others[address.description], referenced: referenced, on: &buffer, theme: theme)
+                let selectedBy = selections.first { $0.1.contains(address) }?.0
+                drawCell(
+                    model, address: address, column: column, y: y, others: others[address.description], referenced: referenced,
+                    selected: selection?.contains(address) ?? false, selectedBy: selectedBy, on: &buffer, theme: theme
+                )
             }
         }
     }
@@ -49,7 +58,7 @@ enum GridRenderer {
 
     private static func drawCell(
         _ model: TUIModel, address: CellAddress, column: GridGeometry.VisibleColumn, y: Int,
-        others: [UserPresence]?, referenced: Bool, on buffer: inout ScreenBuffer, theme: Theme
+        others: [UserPresence]?, referenced: Bool, selected: Bool, selectedBy: String?, on buffer: inout ScreenBuffer, theme: Theme
     ) {
         let cell = address.description
         let textWidth = max(0, column.width - 1)
@@ -62,6 +71,8 @@ enum GridRenderer {
         if isContested { style = theme.contested }
         if let visitor { style = merge(style, theme.otherCursor(visitor.user)) }
         if referenced { style = merge(style, theme.reference) }
+        if let selectedBy { style = merge(style, theme.otherSelection(selectedBy)) }
+        if selected { style = merge(style, theme.selectedCell) }
         if isCursor { style.reverse = true; style.bold = true }
 
         let shown = model.shownCell(address)

@@ -16,6 +16,8 @@ enum ModeLineRenderer {
             drawEditor(label: " GO TO ", prompt: " cell (e.g. C12): ", editor: editor, in: area, on: &buffer, theme: theme)
         case .search(let editor):
             drawEditor(label: " SEARCH ", prompt: " ", editor: editor, in: area, on: &buffer, theme: theme)
+        case .command(let editor):
+            drawEditor(label: " COMMAND ", prompt: " :", editor: editor, in: area, on: &buffer, theme: theme)
         case .confirm(let question):
             var x = area.column
             x += buffer.write(" ? ", row: area.row, column: x, style: theme.label)
@@ -30,8 +32,11 @@ enum ModeLineRenderer {
                 return
             }
             switch model.focus {
+            case .grid where model.selection != nil:
+                let rect = model.selection!
+                hints(" \(rect) ", "\(rect.count) cells  y copy  d cut  x clear  Ctrl-D/R fill  :sort COL  :export FILE  Esc drop", in: area, on: &buffer, theme: theme)
             case .grid:
-                hints(" GRID ", "Enter edit  = formula  c new  x clear  u undo  g go to  / search  F formulas  ? help  q quit", in: area, on: &buffer, theme: theme)
+                hints(" GRID ", "Enter edit  = formula  x clear  v select  p paste  u undo  : command  g go to  / search  ? help  q quit", in: area, on: &buffer, theme: theme)
             case .users:
                 hints(" USERS ", "Up/Down select  Enter go to their cursor  Tab next  Esc grid", in: area, on: &buffer, theme: theme)
             case .history:

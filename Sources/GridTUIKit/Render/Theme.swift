@@ -37,6 +37,15 @@ public struct Theme: Sendable {
         colors ? TextStyle(foreground: .black, background: UserColor.of(user)) : TextStyle(underline: true)
     }
 
+    /// A cell inside this user's selection.
+    var selectedCell: TextStyle { colors ? TextStyle(foreground: .black, background: .white) : TextStyle(reverse: true) }
+
+    /// A cell inside another user's selection: underlined in their colour, so that their cursor
+    /// and the cell's own highlights stay visible.
+    func otherSelection(_ user: String) -> TextStyle {
+        colors ? TextStyle(foreground: UserColor.of(user), underline: true) : TextStyle(underline: true)
+    }
+
     func userName(_ user: String) -> TextStyle {
         colors ? TextStyle(foreground: UserColor.of(user), bold: true) : TextStyle(bold: true)
     }

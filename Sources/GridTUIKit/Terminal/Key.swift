@@ -2,6 +2,13 @@
 public enum Key: Hashable, Sendable {
     case character(Character)
     case up, down, left, right
+    /// Shift with an arrow: extends the selection.
+    case shiftUp, shiftDown, shiftLeft, shiftRight
+    /// A letter typed with Ctrl, as its lowercase letter (Ctrl-D is `control("d")`); Ctrl-H, -I,
+    /// -J and -M arrive as Backspace, Tab and Enter.
+    case control(Character)
+    /// Text the terminal pasted (bracketed paste), whole.
+    case paste(String)
     case pageUp, pageDown, home, end
     case enter, escape, backspace, delete, tab, backTab
     case function(Int)
@@ -24,6 +31,12 @@ public enum Key: Hashable, Sendable {
         case .down: "Down"
         case .left: "Left"
         case .right: "Right"
+        case .shiftUp: "Shift-Up"
+        case .shiftDown: "Shift-Down"
+        case .shiftLeft: "Shift-Left"
+        case .shiftRight: "Shift-Right"
+        case .control(let letter): "Ctrl-" + letter.uppercased()
+        case .paste: "paste"
         case .pageUp: "PgUp"
         case .pageDown: "PgDn"
         case .home: "Home"

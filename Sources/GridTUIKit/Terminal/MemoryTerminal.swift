@@ -9,6 +9,7 @@ public final class MemoryTerminal: Terminal, @unchecked Sendable {
     private var screen: ScreenBuffer
     private var keys: [Key] = []
     private var bells = 0
+    private var copied: [String] = []
     private var restored = false
     private let colors: Bool
 
@@ -25,6 +26,12 @@ public final class MemoryTerminal: Terminal, @unchecked Sendable {
     public var lines: [String] { lock.withLock { screen.lines } }
     public var buffer: ScreenBuffer { lock.withLock { screen } }
     public var bellCount: Int { lock.withLock { bells } }
+    /// What the app put on the clipboard, oldest first.
+    public var clipboard: [String] { lock.withLock { copied } }
+
+    public func copyToClipboard(_ text: String) {
+        lock.withLock { copied.append(text) }
+    }
     public var isRestored: Bool { lock.withLock { restored } }
 
     public func draw(_ buffer: ScreenBuffer) {

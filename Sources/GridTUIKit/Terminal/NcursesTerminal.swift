@@ -29,6 +29,9 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
     private var pairs: [ColorPairKey: Int16] = [:]
     private var cursorShown: Bool?
     private let defaultColor: Int16
+    private let output: UnsafeMutablePointer<FILE>
+    /// The most a bracketed paste may hold; the rest of a bigger one is dropped, with the paste.
+    private static let maxPasteScalars = 4_000_000
     public let hasColors: Bool
 
     /// Takes over the terminal. The locale must already be UTF-8 (`UTF8Locale.activate`).
@@ -42,6 +45,7 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
             throw StartError(description: "cannot start the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset")); check that TERM names a known terminal")
         }
         set_term(screen)
+        self.output = output
         cbreak()
         noecho()
         nonl()
@@ -60,6 +64,10 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
         self.defaultColor = defaultColor
         _ = curs_set(0)
         cursorShown = false
+        // Bracketed paste: the terminal marks pasted text, so that it arrives as one paste
+        // rather than as keys that would each do something.
+        fputs("\u{1B}[?2004h", output)
+        fflush(output)
     }
 
     public var size: TerminalSize {
@@ -128,6 +136,16 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
             restored = true
             _ = curs_set(1)
             endwin()
+            fputs("\u{1B}[?2004l", output)
+            fflush(output)
+        }
+    }
+
+    public func copyToClipboard(_ text: String) {
+        lock.withLock {
+            guard !restored else { return }
+            fputs("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}", output)
+            fflush(output)
         }
     }
 
@@ -156,10 +174,51 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
         case KEY_CODE_YES:
             return Self.key(code: Int32(character))
         case OK:
+            if character == 27, let pasted = readBracketedPaste() { return .paste(pasted) }
             return Self.key(character: UInt32(character))
         default:
             return nil
         }
+    }
+
+    /// After an Esc: the rest of a paste's start mark (`ESC [200~`), then the text up to its end
+    /// mark (`ESC [201~`). Anything else is put back to be read as keys. A paste that stops
+    /// arriving for a second ends where it stopped.
+    private func readBracketedPaste() -> String? {
+        var start: [wint_t] = []
+        for expected in "[200~".unicodeScalars {
+            var character: wint_t = 0
+            let result = wget_wch(cg_stdscr(), &character)
+            guard result != ERR else { break }
+            if result == KEY_CODE_YES { unget_wch(wchar_t(bitPattern: 27)); return nil }
+            start.append(character)
+            if character != expected.value { break }
+        }
+        guard start.map({ UInt32($0) }) == "[200~".unicodeScalars.map(\.value) else {
+            for character in start.reversed() { unget_wch(wchar_t(bitPattern: UInt32(character))) }
+            return nil
+        }
+        let end = Array("\u{1B}[201~".unicodeScalars)
+        var text = String.UnicodeScalarView()
+        var tail: [Unicode.Scalar] = []
+        var count = 0
+        while true {
+            var character: wint_t = 0
+            let result = wget_wch(cg_stdscr(), &character)
+            if result == ERR {
+                var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                if poll(&descriptor, 1, 1000) <= 0 { break }
+                continue
+            }
+            // A key code inside a paste is a sequence the paste held; it is not text.
+            guard result == OK, let scalar = Unicode.Scalar(UInt32(character)) else { continue }
+            tail.append(scalar)
+            if tail.count > end.count { text.append(tail.removeFirst()); count += 1 }
+            if tail == end { break }
+            if count > Self.maxPasteScalars { return "" }
+        }
+        if tail != end { text.append(contentsOf: tail) }
+        return String(text).replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
     private func put(_ text: String, attributes: (attr_t, Int16), at row: Int, _ column: Int, _ window: UnsafeMutablePointer<WINDOW>?) {
@@ -202,6 +261,10 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
         case KEY_DOWN: return .down
         case KEY_LEFT: return .left
         case KEY_RIGHT: return .right
+        case KEY_SR: return .shiftUp
+        case KEY_SF: return .shiftDown
+        case KEY_SLEFT: return .shiftLeft
+        case KEY_SRIGHT: return .shiftRight
         case KEY_PPAGE: return .pageUp
         case KEY_NPAGE: return .pageDown
         case KEY_HOME: return .home
@@ -222,6 +285,7 @@ public final class NcursesTerminal: Terminal, @unchecked Sendable {
         case 10, 13: return .enter
         case 27: return .escape
         case 8, 127: return .backspace
+        case 1...26: return .control(Character(Unicode.Scalar(UInt8(96 + character))))
         case 0..<32: return .unknown(Int32(character))
         default:
             guard let scalar = Unicode.Scalar(character) else { return .unknown(Int32(bitPattern: character)) }

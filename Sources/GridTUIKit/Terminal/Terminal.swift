@@ -11,6 +11,8 @@ public protocol Terminal: AnyObject, Sendable {
     /// The next key, waiting at most `timeout` milliseconds; nil when none came.
     func nextKey(timeout: Int) -> Key?
     func bell()
+    /// Puts text on the system clipboard where the terminal allows it (OSC 52).
+    func copyToClipboard(_ text: String)
     /// Gives the terminal back as it was; later calls do nothing.
     func restore()
 }

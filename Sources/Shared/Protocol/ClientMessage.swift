@@ -74,9 +74,12 @@ public enum ClientMessage: Hashable, Sendable {
     public struct PresenceUpdate: Hashable, Sendable, Codable {
         public var cursor: String?
         public var editing: String?
-        public init(cursor: String?, editing: String?) {
+        /// The selected range (`B2:E31`), which others see outlined; absent: none.
+        public var selection: String?
+        public init(cursor: String?, editing: String?, selection: String? = nil) {
             self.cursor = cursor
             self.editing = editing
+            self.selection = selection
         }
     }
 
