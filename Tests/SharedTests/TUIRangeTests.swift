@@ -136,6 +136,21 @@ struct TUIRangeTests {
         #expect(undone[0].cells.allSatisfy { $0.base == tv(20) })
     }
 
+    @Test func undoingTwoEditsOfTheSameCellsInTurnBasesTheSecondOnTheFirstUndo() {
+        var harness = TUIHarness(cells: ["A1": "b", "A2": "a"])
+        harness.press([.character("v"), .character("j"), .character(":")] + Key.typing("sort A") + [.enter])
+        harness.receive(.ack(.init(op: harness.state.edits.last!.op, cell: "A1", version: tv(20), count: 2)))
+        // Both cells are filled, so fill down copies the top one: A2 becomes "a".
+        harness.press([.character("k"), .character("v"), .character("j"), .control("d")])
+        harness.receive(.ack(.init(op: harness.state.edits.last!.op, cell: "A2", version: tv(21), count: 1)))
+        let first = multis(harness.press(.character("u")))
+        #expect(first.first?.cells.map(\.base) == [tv(21)])
+        harness.receive(.ack(.init(op: harness.state.edits.last!.op, cell: "A2", version: tv(22), count: 1)))
+        let second = multis(harness.press(.character("u")))
+        #expect(values(second.first?.cells ?? []) == ["A1": "b", "A2": "a"])
+        #expect(second.first?.cells.map(\.base) == [tv(20), tv(22)], "A2 was last written by the first undo")
+    }
+
     @Test func cutClearAndFillAreEachOneEdit() {
         var harness = TUIHarness(cells: ["A1": "1", "A2": "2", "B1": "x"])
         harness.press([.character("v"), .down, .down, .down])

@@ -74,10 +74,12 @@ extension TUIModel {
             return []
         case .ack(let ack):
             if let index = undo.firstIndex(where: { $0.op == ack.op }) { undo[index].version = ack.version }
+            undoAcked(op: ack.op, version: ack.version)
             if importing != nil { importAnswered(op: ack.op, cells: ack.count ?? 1, lost: false) }
             return []
         case .conflict(let conflict):
             undo.removeAll { $0.op == conflict.op }
+            undoing[conflict.op] = nil
             if importing?.ops.contains(conflict.op) == true {
                 // A lost import chunk is reported with the import, not as a dialog per chunk.
                 importAnswered(op: conflict.op, cells: 0, lost: true)
@@ -99,6 +101,7 @@ extension TUIModel {
                 // The undo entry knows the cell even when the core already forgot the edit.
                 let cell = undo.first { $0.op == op }?.cell ?? previous.edits.first { $0.op == op }?.cell
                 undo.removeAll { $0.op == op }
+                undoing[op] = nil
                 if importing != nil { importAnswered(op: op, cells: 0, lost: true) }
                 let what = cell.map { "Your edit of \($0)" } ?? "Your edit"
                 failure = Failure(.editRejected, "\(what) was rejected (\(error.code)): \(error.message).")

@@ -105,25 +105,38 @@ extension TUIModel {
         if undo.count > Self.undoDepth { undo.removeFirst(undo.count - Self.undoDepth) }
     }
 
-    /// Takes back the newest own edit with a new edit that writes the previous value back.
+    /// Takes back the newest own edit with a new edit that writes the previous values back: one
+    /// cell, or one multi-cell edit for a paste, fill, sort, cut or clear of a range.
     mutating func undoLast() -> [TUIEffect] {
         guard let entry = undo.popLast() else {
             notice = Notice("Nothing to undo")
             return [.bell]
         }
         if let address = CellAddress(entry.cell) { moveCursor(to: address) }
+        let effects: [TUIEffect]
+        let newest = state.edits.last?.op
         if let label = entry.label {
-            let changes = entry.before.map { CellChange(cell: $0.cell, value: $0.value, base: entry.version) }
+            let changes = entry.before.map { CellChange(cell: $0.cell, value: $0.value, base: entry.base(of: $0.cell)) }
             let range = CellChange.boundingRange(of: changes.map(\.cell)) ?? entry.cell
             notice = Notice("Undo: the \(label) of \(changes.count) cells in \(range) taken back")
-            return sendMulti(changes, label: "undo")
-        }
-        if let previous = entry.previous {
+            effects = sendMulti(changes, label: "undo")
+        } else if let previous = entry.previous {
             notice = Notice("Undo: \(entry.cell) set back to \"\(previous)\"")
-            return makeEdit(.set, cell: entry.cell, value: previous, base: entry.version)
+            effects = makeEdit(.set, cell: entry.cell, value: previous, base: entry.base(of: entry.cell))
+        } else {
+            notice = Notice("Undo: \(entry.cell) cleared again")
+            effects = makeEdit(.clear, cell: entry.cell, base: entry.base(of: entry.cell))
         }
-        notice = Notice("Undo: \(entry.cell) cleared again")
-        return makeEdit(.clear, cell: entry.cell, base: entry.version)
+        if let op = state.edits.last?.op, op != newest { undoing[op] = entry.before.map(\.cell) }
+        return effects
+    }
+
+    /// An undo landed at `version`: older entries of the same cells are now judged against it.
+    mutating func undoAcked(op: String, version: Version) {
+        guard let cells = undoing.removeValue(forKey: op) else { return }
+        for index in undo.indices {
+            for cell in cells where undo[index].before.contains(where: { $0.cell == cell }) { undo[index].rebased[cell] = version }
+        }
     }
 
     /// Makes an edit in the client state and asks for its frame to be sent (none while it waits

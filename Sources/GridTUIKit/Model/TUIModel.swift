@@ -29,6 +29,8 @@ public struct TUIModel: Sendable {
     public internal(set) var commandHistory: [String] = []
     var commandHistoryIndex: Int?
     public internal(set) var importing: ImportProgress?
+    /// Undos sent and not yet answered, by op id, with the cells they write.
+    var undoing: [String: [String]] = [:]
     /// The top-left cell shown.
     public internal(set) var origin = CellAddress(column: 0, row: 0)!
     public internal(set) var widths = ColumnWidths()

@@ -13,6 +13,10 @@ public struct UndoEntry: Hashable, Sendable {
     /// The version the edit was committed at; an undo names it as its base, so that if someone
     /// wrote the cell since, the undo is a conflict instead of silently erasing their write.
     public var version: Version?
+    /// Cells an undo of a later own edit has since written back to what this edit left: their
+    /// version is that undo's, so this edit's own undo is judged against it, not against a
+    /// version that only this user's own, taken-back edits have moved past.
+    public var rebased: [String: Version] = [:]
 
     public init(cell: String, previous: String?, op: String? = nil, version: Version? = nil) {
         self.init(before: [CellChange(cell: cell, value: previous)], label: nil, op: op, version: version)
@@ -24,6 +28,9 @@ public struct UndoEntry: Hashable, Sendable {
         self.op = op
         self.version = version
     }
+
+    /// The base for undoing `cell`.
+    public func base(of cell: String) -> Version? { rebased[cell] ?? version }
 
     /// The first cell written: where undo moves the cursor.
     public var cell: String { before.first?.cell ?? "A1" }
