@@ -168,6 +168,8 @@ let package = Package(
             name: "SystemTests",
             dependencies: [
                 "Shared", "MySQLClient", "TestSupport", "GridAuth",
+                // Reads LibreOffice's files and the exports of a live grid.
+                "GridFiles",
                 // The hostile-client test speaks raw WebSocket frames.
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

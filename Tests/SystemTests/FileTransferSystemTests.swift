@@ -1,4 +1,5 @@
 import Foundation
+import GridFiles
 import MySQLClient
 import TestSupport
 import Testing
@@ -77,6 +78,36 @@ struct FileTransferSystemTests {
         #expect(workbook.code == 0 && zip.starts(with: [0x50, 0x4B]), "an XLSX (zip) file: \(workbook.output)")
         watcher.send("quit\n")
         try await watcher.finish()
+    }
+
+    /// LibreOffice's own workbook (Tests/GridFilesTests/Fixtures/lo-book.xlsx, made by
+    /// scripts/file-fixtures) goes into a live grid through one server and out of it through
+    /// another: every value and formula comes back as LibreOffice wrote it.
+    @Test func aLibreOfficeWorkbookSurvivesARoundTripThroughALiveGrid() async throws {
+        let directory = SystemHarness.temporaryDirectory("files-lo")
+        let grid = "files-lo-\(UUID().uuidString.prefix(8).lowercased())"
+        let serverA = try ServerProcess(id: "fLA-\(UUID().uuidString.prefix(4))", directory: directory)
+        let serverB = try ServerProcess(id: "fLB-\(UUID().uuidString.prefix(4))", directory: directory)
+        defer {
+            serverA.kill()
+            serverB.kill()
+        }
+        try await serverA.waitUntilListening()
+        try await serverB.waitUntilListening()
+        let book = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GridFilesTests/Fixtures/lo-book.xlsx")
+        let original = try XLSXFile.read(book)
+        #expect(original.cells.contains { $0.1.hasPrefix("=") }, "the workbook has formulas")
+
+        let imported = try await Self.gridTUI(["import", book.path], grid: grid, user: "ivy", servers: [serverA.url], directory: directory, name: "lo-import")
+        #expect(imported.code == 0, "import exited \(imported.code): \(imported.output)")
+        let out = directory.appendingPathComponent("back.xlsx")
+        let exported = try await Self.gridTUI(["export", out.path, "--formulas"], grid: grid, user: "wes", servers: [serverB.url], directory: directory, name: "lo-export")
+        #expect(exported.code == 0, "export exited \(exported.code): \(exported.output)")
+        let back = try XLSXFile.read(out)
+        let before = Dictionary(uniqueKeysWithValues: original.cells.map { ($0.0.description, $0.1) })
+        let after = Dictionary(uniqueKeysWithValues: back.cells.map { ($0.0.description, $0.1) })
+        #expect(after == before, "every value and formula as LibreOffice wrote it")
     }
 
     @Test func aBrokenFileIsNamedByLineAndColumnAndWritesNothing() async throws {
