@@ -66,6 +66,7 @@ struct Load: AsyncParsableCommand {
     @Option(name: [.customShort("d"), .long], help: "seconds of sending") var duration: Double = 5
     @Option(help: "edit K shared hot cells (conflicts); 0 = each sender its own cells") var hot = 0
     @Option(help: "unanswered edits one sender may have") var maxInFlight = 64
+    @Option(help: "N > 0: every edit is one multi-cell edit of N cells, as a paste (spread mode only)") var multiCells = 0
     @Option(help: "extra clients on the first server that log in and never read again") var stalled = 0
     @Option(help: "grid name (default: a fresh bench-<run> grid)") var grid: String?
     @Option(help: "spread the clients over this many grids, named <grid>-<i> (as `grid-bench grids` seeds them)") var grids = 1
@@ -90,6 +91,9 @@ struct Load: AsyncParsableCommand {
         configuration.rate = rate
         configuration.duration = .milliseconds(Int64(duration * 1000))
         configuration.hotCells = hot
+        configuration.multiCells = multiCells
+        if multiCells > 0 && hot > 0 { throw ValidationError("--multi-cells works with each sender's own cells; leave out --hot") }
+        if multiCells > 0 { configuration.spreadRows = max(configuration.spreadRows, multiCells * 10) }
         configuration.maxInFlight = maxInFlight
         configuration.stalled = stalled
         configuration.grid = grid

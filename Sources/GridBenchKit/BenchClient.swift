@@ -95,6 +95,37 @@ final class BenchClient: Sendable {
             }
             let cell: String
             let base: Version
+            if configuration.multiCells > 0 {
+                // One block of the sender's column per edit, the next block with none in flight.
+                let size = configuration.multiCells
+                let blocks = max(1, configuration.spreadRows / size)
+                var chosen: Int?
+                for _ in 0..<blocks {
+                    let block = spreadRow % blocks
+                    spreadRow = (spreadRow + 1) % blocks
+                    let first = CellAddress(column: shared.column(ofSender: sender), row: block * size)!.description
+                    if !state.withLock({ $0.inFlightCells.contains(first) }) { chosen = block; break }
+                }
+                guard let block = chosen else {
+                    try await Task.sleep(for: .microseconds(500))
+                    continue
+                }
+                sequence += 1
+                let op = BenchOp(run: shared.run, sender: sender, sequence: sequence).text
+                let sentAt = BenchClock.now()
+                let cells = (0..<size).map { CellAddress(column: shared.column(ofSender: sender), row: block * size + $0)!.description }
+                let changes = state.withLock { state in cells.map { CellChange(cell: $0, value: String(sentAt), base: state.versions[$0] ?? .zero) } }
+                // The send time rides in `group`, the one free-text member a multi event repeats.
+                let frame = codec.encode(ClientMessage.edit(.init(multi: op, cells: changes, label: "bench", group: String(sentAt))))
+                state.withLock { state in
+                    state.pending.append(.init(sentAt: sentAt, cell: cells[0], cells: size))
+                    state.inFlightCells.insert(cells[0])
+                    state.sent += 1
+                }
+                connection.send(frame)
+                if interval > 0 { due += interval }
+                continue
+            }
             if configuration.hotCells > 0 {
                 let row = Int.random(in: 0..<configuration.hotCells, using: &generator)
                 cell = CellAddress(column: 0, row: row)!.description
@@ -142,7 +173,7 @@ final class BenchClient: Sendable {
                 state.welcomed = true
                 state.welcomeVersion = version
                 state.server = server
-            case .event(let id, let kind, let cell, let op, let value):
+            case .event(let id, let kind, let cell, let op, let value, let group):
                 if let cell, kind == "set" || kind == "clear", id > (state.versions[cell] ?? .zero), shared.configuration.hotCells > 0 {
                     state.versions[cell] = id
                 }
@@ -150,7 +181,7 @@ final class BenchClient: Sendable {
                 state.received += 1
                 state.lastDelivery = now
                 state.digest = (state.digest ^ id.milliseconds &* 0x100000001B3 ^ id.sequence) &* 1_099_511_628_211
-                guard parsed.sender != senderIndex, let sentAt = value.flatMap({ UInt64($0) }), now > sentAt else { return }
+                guard parsed.sender != senderIndex, let sentAt = (value ?? group).flatMap({ UInt64($0) }), now > sentAt else { return }
                 if shared.senderServer[parsed.sender] == serverIndex {
                     state.sameServer.record(nanoseconds: now - sentAt)
                 } else {
@@ -163,6 +194,9 @@ final class BenchClient: Sendable {
                 state.lastAnswer = now
                 if shared.configuration.hotCells == 0 || version > (state.versions[sent.cell] ?? .zero) {
                     state.versions[sent.cell] = version
+                }
+                if sent.cells > 1, let first = CellAddress(sent.cell) {
+                    for row in 1..<sent.cells { state.versions[CellAddress(column: first.column, row: first.row + row)!.description] = version }
                 }
                 state.awaitingDurable.append((version, sent.sentAt))
                 state.checkDurable(now: now)
@@ -189,7 +223,9 @@ final class BenchClient: Sendable {
 struct BenchClientState: Sendable {
     struct Pending: Sendable {
         var sentAt: UInt64
+        /// The cell, or a multi-cell edit's first cell (of `cells` down its column).
         var cell: String
+        var cells = 1
     }
 
     var welcomed = false

@@ -13,7 +13,7 @@ public enum FrameScanner {
             switch type {
             case "event":
                 guard let id = members["id"].flatMap({ Version($0) }), let kind = members["kind"] else { return nil }
-                return .event(id: id, kind: kind, cell: members["cell"], op: members["op"], value: members["value"])
+                return .event(id: id, kind: kind, cell: members["cell"], op: members["op"], value: members["value"], group: members["group"])
             case "ack":
                 guard let op = members["op"], let version = members["version"].flatMap({ Version($0) }) else { return nil }
                 return .ack(op: op, version: version)

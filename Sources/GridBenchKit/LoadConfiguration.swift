@@ -14,6 +14,9 @@ public struct LoadConfiguration: Sendable {
     public var maxInFlight = 64
     /// Rows per sender column in spread mode.
     public var spreadRows = 1000
+    /// N > 0: every edit is one multi-cell edit of N cells (a block of the sender's column), as a
+    /// paste is; spread mode only. 0: single-cell edits.
+    public var multiCells = 0
     /// The grid to edit; a fresh one per run by default, so cells start unwritten.
     public var grid: String?
     /// Clients spread over this many grids (client i on grid i mod G, named `<grid>-<i mod G>`);

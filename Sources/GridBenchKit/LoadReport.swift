@@ -7,6 +7,8 @@ public struct LoadReport: Codable, Sendable {
     public var rate: Double
     public var durationSeconds: Double
     public var hotCells: Int
+    /// Cells per edit: 1, or N with `--multi-cells N`; accepted cells/s is accepted/s × this.
+    public var cellsPerEdit = 1
     /// Clients that logged in; clients that failed or lost their connection, with why.
     public var loggedIn: Int
     public var failures: [String]
@@ -55,6 +57,7 @@ public struct LoadReport: Codable, Sendable {
         row("logged in", "\(loggedIn)\(failures.isEmpty ? "" : ", failures: " + failures.prefix(3).joined(separator: "; "))")
         row("edits sent", "\(sent): \(accepted) accepted, \(conflicts) conflicts, \(errors) errors, \(unanswered) unanswered")
         row("answers/s (accepted/s)", "\(f(editsPerSecond)) (\(f(acceptedPerSecond)))")
+        if cellsPerEdit > 1 { row("accepted cells/s", "\(f(acceptedPerSecond * Double(cellsPerEdit), 0)) (multi-cell edits of \(cellsPerEdit) cells)") }
         row("deliveries", "\(deliveries), \(f(deliveriesPerSecond)) /s")
         row("lost after drain", "\(lost)")
         row("clients agree", clientsAgree ? "yes" : "NO")

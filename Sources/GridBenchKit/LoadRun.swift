@@ -174,7 +174,7 @@ public struct LoadRun: Sendable {
         let deliverySeconds = max(0.001, Double(lastDelivery - start) / 1e9)
         let answerSeconds = max(0.001, Double(lastAnswer - start) / 1e9)
         let duration = Double(configuration.duration.components.seconds) + Double(configuration.duration.components.attoseconds) / 1e18
-        return LoadReport(
+        var report = LoadReport(
             grid: grid, servers: configuration.servers, clients: configuration.clients, senders: configuration.senders,
             rate: configuration.rate, durationSeconds: duration, hotCells: configuration.hotCells, loggedIn: loggedIn,
             failures: failures, sent: sent, accepted: accepted, conflicts: conflicts, errors: errors,
@@ -183,6 +183,8 @@ public struct LoadRun: Sendable {
             notDurable: notDurable, clientsAgree: fingerprints.allSatisfy { $0.count <= 1 }, ack: ack.summary, deliverySameServer: same.summary,
             deliveryCrossServer: cross.summary, durable: durable.summary, processes: usage
         )
+        report.cellsPerEdit = max(1, configuration.multiCells)
+        return report
     }
 
     private func progress(_ line: String) {
