@@ -7,24 +7,21 @@ The section sits between its own markers, just below the notes marker, so script
 keeps it and `BENCH_ONLY=grids scripts/bench` replaces it alone.
 """
 import datetime
-import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_section  # noqa: E402
+
 results, report_path = sys.argv[1], sys.argv[2]
-NOTES = "<!-- notes below are kept by scripts/bench -->"
 BEGIN, END = "<!-- many-grids section: written by scripts/bench, scenario 14 -->", "<!-- end of the many-grids section -->"
 
 
 def load(name):
-    try:
-        return json.load(open(os.path.join(results, name + ".json")))
-    except (OSError, ValueError):
-        return None
+    return bench_section.load(results, name)
 
 
-def met(ok):
-    return "**met**" if ok else "**not met**"
+met = bench_section.met
 
 
 def proc(report, name):
@@ -102,13 +99,4 @@ lines += [
 ]
 section = "\n".join(lines)
 
-old = open(report_path).read() if os.path.exists(report_path) else NOTES + "\n"
-if BEGIN in old and END in old:
-    head, rest = old.split(BEGIN, 1)
-    new_text = head + section + rest.split(END, 1)[1]
-elif NOTES in old:
-    head, rest = old.split(NOTES, 1)
-    new_text = head + NOTES + "\n\n" + section + "\n" + rest
-else:
-    new_text = old + "\n" + NOTES + "\n\n" + section + "\n"
-open(report_path, "w").write(new_text)
+bench_section.write(report_path, BEGIN, END, section)
