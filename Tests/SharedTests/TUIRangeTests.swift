@@ -217,6 +217,24 @@ struct TUIRangeTests {
         #expect(again.count == 1 && Set(again[0].cells.map(\.cell)) == ["B1", "B2"])
     }
 
+    @Test func spaceOnAPasteInTheHistoryShowsItsCellsAndEnterGoesToItsRange() {
+        var harness = TUIHarness(cells: ["C3": "old"])
+        harness.receive(.event(GridEvent(
+            id: tv(20), kind: .multi, user: "bob", at: 1_700_000_000_000,
+            cells: [CellChange(cell: "B2", value: "x"), CellChange(cell: "C3", value: "y", old: "old")], label: "paste", count: 2, range: "B2:C3"
+        )))
+        harness.press([.tab, .tab])
+        #expect(harness.model.focus == .history)
+        harness.press(.up)
+        harness.press(.character(" "))
+        guard case .entry = harness.model.mode else { Issue.record("no expanded entry: \(harness.model.mode)"); return }
+        let screen = harness.lines.joined(separator: "\n")
+        #expect(screen.contains("bob pasted 2 cells in B2:C3"), "\(screen)")
+        #expect(screen.contains("B2      (empty) → \"x\"") && screen.contains("C3      \"old\" → \"y\""), "\(screen)")
+        harness.press(.enter)
+        #expect(harness.model.mode == .normal && harness.model.cursor == at("B2") && harness.model.focus == .grid)
+    }
+
     @Test func othersSeeTheSelectionInPresenceAndItIsOutlinedForThem() {
         var harness = TUIHarness(others: [UserPresence(session: "s-bob", user: "bob", server: "t1", cursor: "C3", selection: "B2:C3", at: 0)], colors: false)
         let effects = harness.press([.character("v"), .character("j")])

@@ -66,6 +66,7 @@ public enum KeyBindings {
         .init(.key(.home), .history, .selectFirst, "oldest loaded (loads more)"),
         .init(.key(.end), .history, .selectLast, "newest, follow live"),
         .init(.key(.enter), .history, .jump, "go to the entry's cell"),
+        .init(.char(" "), .history, .expandEntry, "show every cell of a paste, fill, sort or import"),
         // Command line: the line editor's keys work too.
         .init(.key(.up), .command, .commandOlder, "older command"),
         .init(.key(.down), .command, .commandNewer, "newer command"),
@@ -100,6 +101,17 @@ public enum KeyBindings {
         .init(.key(.escape), .help, .closeHelp, "close"),
         .init(.char("q"), .help, .closeHelp, "close"),
         .init(.char("?"), .help, .closeHelp, "close"),
+        // An entry's cells.
+        .init(.key(.up), .entry, .helpUp, "scroll up"),
+        .init(.char("k"), .entry, .helpUp, "scroll up"),
+        .init(.key(.down), .entry, .helpDown, "scroll down"),
+        .init(.char("j"), .entry, .helpDown, "scroll down"),
+        .init(.key(.pageUp), .entry, .helpPageUp, "page up"),
+        .init(.key(.pageDown), .entry, .helpPageDown, "page down"),
+        .init(.key(.enter), .entry, .jump, "go to the entry's range"),
+        .init(.key(.escape), .entry, .closeHelp, "close"),
+        .init(.char(" "), .entry, .closeHelp, "close"),
+        .init(.char("q"), .entry, .closeHelp, "close"),
     ]
 
     /// The first binding for `key` in the first of `modes` that has one.

@@ -11,7 +11,7 @@ public enum TUIAction: Hashable, Sendable {
     // Anywhere
     case gotoCell, search, searchNext, focusNext, focusPrevious, toggleUsers, toggleHistory, help, quit, backToGrid
     // Panels
-    case selectPrevious, selectNext, selectPageUp, selectPageDown, selectFirst, selectLast, jump
+    case selectPrevious, selectNext, selectPageUp, selectPageDown, selectFirst, selectLast, jump, expandEntry
     // Line editor
     case editorLeft, editorRight, editorStart, editorEnd, editorBackspace, editorDelete, editorInsert, editorCommit, editorCancel
     // Conflict dialog

@@ -17,6 +17,8 @@ public enum TUIMode: Hashable, Sendable {
     case confirm(Confirmation)
     /// The key table; `scroll` is the first line shown.
     case help(scroll: Int)
+    /// The cells of one multi-cell history entry (Space in the history panel).
+    case entry(id: Version, scroll: Int)
 
     public var keyMode: KeyMode? {
         switch self {
@@ -26,6 +28,7 @@ public enum TUIMode: Hashable, Sendable {
         case .conflict: .conflict
         case .confirm: .confirm
         case .help: .help
+        case .entry: .entry
         }
     }
 

@@ -1,3 +1,5 @@
+import Shared
+
 /// Key dispatch: the key table picks the action, `perform` runs it. All key handling goes
 /// through here.
 extension TUIModel {
@@ -74,7 +76,10 @@ extension TUIModel {
         case .selectPageDown: moveSelection(by: max(1, historyRows - 1))
         case .selectFirst: history.selectOldest()
         case .selectLast: history.selected = nil
-        case .jump: jumpToSelection()
+        case .jump:
+            if case .entry = mode { mode = .normal }
+            jumpToSelection()
+        case .expandEntry: expandEntry()
         case .editorLeft: changeEditor { $0.moveLeft() }
         case .editorRight: changeEditor { $0.moveRight() }
         case .editorStart: changeEditor { $0.moveToStart() }
@@ -127,8 +132,45 @@ extension TUIModel {
     }
 
     private mutating func scrollHelp(by delta: Int) {
-        guard case .help(let scroll) = mode else { return }
-        let last = max(0, KeyBindings.helpLines().count - 1)
-        mode = .help(scroll: min(last, max(0, scroll + delta)))
+        switch mode {
+        case .help(let scroll):
+            let last = max(0, KeyBindings.helpLines().count - 1)
+            mode = .help(scroll: min(last, max(0, scroll + delta)))
+        case .entry(let id, let scroll):
+            let last = max(0, entryLines(id).count - 1)
+            mode = .entry(id: id, scroll: min(last, max(0, scroll + delta)))
+        default:
+            break
+        }
+    }
+
+    /// Space on a multi-cell history entry: its cells in a box over the screen.
+    private mutating func expandEntry() {
+        guard let index = history.selectedIndex else { return }
+        let entry = history.entries[index]
+        guard entry.kind == .multi || entry.kind == .multiConflict else {
+            notice = Notice("This entry is about one cell; Enter goes to it")
+            return
+        }
+        mode = .entry(id: entry.id, scroll: 0)
+    }
+
+    /// The lines of an expanded entry: each cell with its new and old value (or, for a lost
+    /// edit, the value that lost and the winner), then how many the page did not carry.
+    public func entryLines(_ id: Version) -> [String] {
+        guard let index = history.index(of: id) else { return [] }
+        let entry = history.entries[index]
+        let cells = entry.cells ?? []
+        var lines = cells.map { change -> String in
+            let cell = change.cell.padding(to: 8)
+            if entry.kind == .multiConflict {
+                return cell + HistoryEntryText.quoted(change.value) + " lost to " + HistoryEntryText.quoted(change.winner?.value) + " by " + (change.winner?.user ?? "?")
+            }
+            return cell + HistoryEntryText.quoted(change.old) + " " + options.glyphs.arrow + " " + HistoryEntryText.quoted(change.value)
+        }
+        if let count = entry.count, count > cells.count {
+            lines.append("… and \(count - cells.count) more: history pages carry \(HistoryLog.cellsPerEntry) cells per entry; the grid shows them all")
+        }
+        return lines
     }
 }

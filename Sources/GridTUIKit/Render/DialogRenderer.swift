@@ -66,6 +66,22 @@ enum DialogRenderer {
         }
     }
 
+    /// One multi-cell history entry, expanded: what it was, then a line per cell.
+    static func drawEntry(_ model: TUIModel, id: Version, scroll: Int, on buffer: inout ScreenBuffer, theme: Theme) {
+        guard let index = model.history.index(of: id) else { return }
+        let entry = model.history.entries[index]
+        let lines = model.entryLines(id)
+        let height = min(lines.count + 2, max(3, buffer.size.rows - 2))
+        let box = centeredBox(lines: height, preferredWidth: 72, in: buffer.size)
+        let title = "\(entry.user ?? "?") \(HistoryEntryText.describe(entry, glyphs: theme.glyphs))"
+        let inner = frame(title: title, box: box, titleStyle: theme.label, on: &buffer, theme: theme)
+        guard inner.height > 1 else { return }
+        buffer.write(TimeText.dateTime(entry.at, in: model.options.timeZone) + "   Up/Down scroll  Enter go to the range  Esc close", row: inner.row, column: inner.column, width: inner.width, style: theme.dim)
+        for (offset, line) in lines.dropFirst(scroll).prefix(inner.height - 1).enumerated() {
+            buffer.write(line, row: inner.row + 1 + offset, column: inner.column, width: inner.width, style: .plain)
+        }
+    }
+
     private static func centeredBox(lines: Int, preferredWidth: Int, in size: TerminalSize) -> Rect {
         let width = min(preferredWidth, max(0, size.columns - 2))
         let height = min(lines + 2, max(0, size.rows - 2))

@@ -26,6 +26,8 @@ enum ModeLineRenderer {
             hints(" CONFLICT ", "t keep theirs  m write mine again  e edit mine  Esc later", in: area, on: &buffer, theme: theme)
         case .help:
             hints(" HELP ", "Up/Down scroll  Esc close", in: area, on: &buffer, theme: theme)
+        case .entry:
+            hints(" ENTRY ", "Up/Down scroll  Enter go to the range  Esc close", in: area, on: &buffer, theme: theme)
         case .normal:
             if let notice = model.notice {
                 buffer.write(" " + notice.text, row: area.row, column: area.column, width: area.width, style: notice.isError ? theme.error : .plain)
@@ -46,7 +48,7 @@ enum ModeLineRenderer {
                         + HistoryEntryText.describe(event, glyphs: theme.glyphs)
                     hints(" HISTORY ", text, in: area, on: &buffer, theme: theme)
                 } else {
-                    hints(" HISTORY ", "Up/Down scroll (loads older)  Enter go to cell  End follow live  Tab next", in: area, on: &buffer, theme: theme)
+                    hints(" HISTORY ", "Up/Down scroll (loads older)  Enter go to cell  Space its cells  End follow live  Tab next", in: area, on: &buffer, theme: theme)
                 }
             }
         }

@@ -22,6 +22,7 @@ public enum Renderer {
         switch model.mode {
         case .conflict: DialogRenderer.drawConflict(model, on: &buffer, theme: theme)
         case .help(let scroll): DialogRenderer.drawHelp(scroll: scroll, on: &buffer, theme: theme)
+        case .entry(let id, let scroll): DialogRenderer.drawEntry(model, id: id, scroll: scroll, on: &buffer, theme: theme)
         default: break
         }
         return buffer
