@@ -93,7 +93,8 @@ struct Load: AsyncParsableCommand {
         configuration.hotCells = hot
         configuration.multiCells = multiCells
         if multiCells > 0 && hot > 0 { throw ValidationError("--multi-cells works with each sender's own cells; leave out --hot") }
-        if multiCells > 0 { configuration.spreadRows = max(configuration.spreadRows, multiCells * 10) }
+        // Enough blocks that the window, not the column, limits what is in flight.
+        if multiCells > 0 { configuration.spreadRows = max(configuration.spreadRows, multiCells * (maxInFlight + 2)) }
         configuration.maxInFlight = maxInFlight
         configuration.stalled = stalled
         configuration.grid = grid

@@ -17,7 +17,8 @@ public struct StrictJSONScanner: Sendable {
         /// Top-level members (in order) whose value is a number that is not an integer in
         /// Int64's range, for naming the field when a decoder refuses it.
         public var nonIntegerMembers: [String] = []
-        /// Top-level members with short string values, collected only by `scanPrefix`.
+        /// Top-level members with short string values: all of them from `scanPrefix`, `type` only
+        /// from `scan`.
         public var topLevelStrings: [String: String] = [:]
     }
 
@@ -90,7 +91,8 @@ public struct StrictJSONScanner: Sendable {
                         }
                         continue
                     case UInt8(ascii: "\""):
-                        if collectsStrings, stack.count == 1, let topMember {
+                        // `type` always: it picks the decoder (`MultiEditDecoder` for `multi`).
+                        if stack.count == 1, let topMember, collectsStrings || topMember == "type" {
                             let value = try readString()
                             if value.utf8.count <= 256 { report.topLevelStrings[topMember] = value }
                         } else {

@@ -5,8 +5,23 @@ import Foundation
 public struct WireCodec: Sendable {
     public init() {}
 
-    public func encode(_ message: ServerMessage) -> String { Self.encodeJSON(message) }
-    public func encode(_ message: ClientMessage) -> String { Self.encodeJSON(message) }
+    public func encode(_ message: ServerMessage) -> String {
+        if case .event(var event) = message, let cells = event.cells, cells.count >= CellListEncoder.threshold {
+            event.cells = nil
+            return CellListEncoder.adding(cells, to: Self.encodeJSON(ServerMessage.event(event)))
+        }
+        return Self.encodeJSON(message)
+    }
+
+    public func encode(_ message: ClientMessage) -> String {
+        if case .edit(var edit) = message, edit.kind == .multi, let cells = edit.cells, cells.count >= CellListEncoder.threshold {
+            edit.cells = []
+            let json = Self.encodeJSON(ClientMessage.edit(edit))
+            // The Codable form always writes `cells`; the hand-written list replaces the empty one.
+            return CellListEncoder.adding(cells, to: json.replacingOccurrences(of: #""cells":[],"#, with: "").replacingOccurrences(of: #","cells":[]"#, with: ""))
+        }
+        return Self.encodeJSON(message)
+    }
 
     /// Decodes a client frame strictly: on top of what the message types require, the frame must
     /// be valid UTF-8 and RFC 8259 JSON with no member named twice and little nesting, so that
@@ -23,6 +38,10 @@ public struct WireCodec: Sendable {
             report = try StrictJSONScanner().scan(data)
         } catch {
             throw Self.protocolError(for: error)
+        }
+        if report.topLevelStrings["type"] == "multi",
+            let edit = data.withUnsafeBytes({ MultiEditDecoder.decode($0.bindMemory(to: UInt8.self)) }) {
+            return .edit(edit)
         }
         do {
             return try JSONDecoder().decode(ClientMessage.self, from: data)
