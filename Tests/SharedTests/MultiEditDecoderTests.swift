@@ -73,6 +73,21 @@ struct MultiEditDecoderTests {
         #expect(try Self.codable(frame) == .edit(edit))
     }
 
+    @Test func anEventsCellsAreCutOutWhereverTheyStand() throws {
+        let cells = #"[{"cell":"A1","old":"x","value":"y"},{"cell":"A2","winner":{"at":5,"user":"bob","value":null,"version":"3-0"}}]"#
+        let expected = [CellChange(cell: "A1", value: "y", old: "x"), CellChange(cell: "A2", winner: CellState(value: nil, version: Version(milliseconds: 3, sequence: 0), user: "bob", at: 5))]
+        for frame in [
+            #"{"cells":\#(cells),"at":1,"id":"9-0","kind":"multi","type":"event"}"#,
+            #"{"at":1, "cells" : \#(cells) , "id":"9-0","kind":"multi","type":"event"}"#,
+            #"{"at":1,"id":"9-0","kind":"multi","type":"event" , "cells":\#(cells) }"#,
+        ] {
+            let split = try #require(Array(frame.utf8).withUnsafeBufferPointer { MultiEditDecoder.splitCells($0) }, "\(frame)")
+            #expect(split.cells == expected)
+            let rest = try JSONSerialization.jsonObject(with: Data(split.rest)) as? [String: Any]
+            #expect(rest?.keys.sorted() == ["at", "id", "kind", "type"], "\(String(decoding: split.rest, as: UTF8.self))")
+        }
+    }
+
     @Test func aCellWithoutItsBaseIsStillNamedByTheCodec() {
         #expect(throws: ProtocolError.self) { try WireCodec().decodeClientMessage(Self.leftToCodable[0]) }
     }

@@ -11,7 +11,49 @@ public struct MultiEditDecoder {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
+    /// In a server's event the cells carry `old` and `winner` too; in a client's edit they
+    /// make the decoder give up.
+    private var readsOutcomes = false
+
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// For a server message (a `multi` or `multi.conflict` event): its top-level `cells` read by
+    /// hand, and the rest of the message without that member, for the generic decoder. nil when
+    /// there is no such member or anything is unexpected.
+    public static func splitCells(_ bytes: UnsafeBufferPointer<UInt8>) -> (rest: [UInt8], cells: [CellChange])? {
+        var decoder = MultiEditDecoder(bytes)
+        decoder.readsOutcomes = true
+        return decoder.split()
+    }
+
+    private mutating func split() -> (rest: [UInt8], cells: [CellChange])? {
+        guard begin(UInt8(ascii: "{")) else { return nil }
+        let first = index
+        var previousComma: Int?
+        while true {
+            let keyStart = index
+            guard let key = nextKey() else { return nil }
+            if key == "cells" {
+                guard let cells = cellList() else { return nil }
+                let valueEnd = index
+                guard separator(UInt8(ascii: "}")) else { return nil }
+                var rest: [UInt8]
+                if pendingClose {
+                    // The last member: drop the comma before it, keep the closing brace.
+                    rest = Array(bytes[..<(previousComma ?? first)])
+                    rest.append(contentsOf: bytes[valueEnd...].drop(while: { $0 != UInt8(ascii: "}") }))
+                } else {
+                    rest = Array(bytes[..<keyStart]) + Array(bytes[index...])
+                }
+                return (rest, cells)
+            }
+            guard skipValue() else { return nil }
+            let beforeSeparator = index
+            guard separator(UInt8(ascii: "}")) else { return nil }
+            if pendingClose { return nil }
+            previousComma = beforeSeparator
+        }
+    }
 
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> ClientMessage.Edit? {
         var decoder = MultiEditDecoder(bytes)
@@ -61,7 +103,7 @@ public struct MultiEditDecoder {
     private mutating func cellObject() -> CellChange? {
         skipSpace()
         guard begin(UInt8(ascii: "{")) else { return nil }
-        var cell: String?, value: String?, base: Version?
+        var cell: String?, value: String?, base: Version?, old: String?, winner: CellState?
         var seen: UInt8 = 0
         while let key = nextKey() {
             switch key {
@@ -74,6 +116,12 @@ public struct MultiEditDecoder {
             case "base":
                 guard seen & 4 == 0, let text = string(), let version = Version(text) else { return nil }
                 seen |= 4; base = version
+            case "old" where readsOutcomes:
+                guard seen & 8 == 0, let text = optionalString() else { return nil }
+                seen |= 8; old = text
+            case "winner" where readsOutcomes:
+                guard seen & 16 == 0, let state = optionalWinner() else { return nil }
+                seen |= 16; winner = state
             case "old", "winner":
                 return nil
             default:
@@ -81,8 +129,36 @@ public struct MultiEditDecoder {
             }
             guard separator(UInt8(ascii: "}")) else { return nil }
         }
-        guard let cell, let base else { return nil }
-        return CellChange(cell: cell, value: value, base: base)
+        guard let cell, base != nil || readsOutcomes else { return nil }
+        return CellChange(cell: cell, value: value, base: base, old: old, winner: winner)
+    }
+
+    /// A conflict's winner, `{"at":…,"user":…,"value":…,"version":…}`, or null.
+    private mutating func optionalWinner() -> CellState?? {
+        skipSpace()
+        if literal("null") { return .some(nil) }
+        guard begin(UInt8(ascii: "{")) else { return nil }
+        var at: Int64?, user: String?, value: String?, version: Version?
+        while let key = nextKey() {
+            switch key {
+            case "at": guard let number = integer() else { return nil }; at = number
+            case "user": guard let text = string() else { return nil }; user = text
+            case "value": guard let text = optionalString() else { return nil }; value = text
+            case "version": guard let text = string(), let parsed = Version(text) else { return nil }; version = parsed
+            default: guard skipValue() else { return nil }
+            }
+            guard separator(UInt8(ascii: "}")) else { return nil }
+        }
+        guard let at, let user, let version else { return nil }
+        return .some(CellState(value: value, version: version, user: user, at: at))
+    }
+
+    private mutating func integer() -> Int64? {
+        skipSpace()
+        let start = index
+        if peek == UInt8(ascii: "-") { index += 1 }
+        while let byte = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { index += 1 }
+        return Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     // MARK: Tokens

@@ -71,7 +71,16 @@ public struct WireCodec: Sendable {
     }
 
     public func decodeServerMessage(_ text: String) throws(ProtocolError) -> ServerMessage {
-        try Self.decodeJSON(ServerMessage.self, text)
+        // A paste or an import chunk: its cells by hand (`MultiEditDecoder`), the rest generically.
+        if text.utf8.count > 4096 {
+            var copy = text
+            if let (rest, cells) = copy.withUTF8({ MultiEditDecoder.splitCells($0) }),
+                case .event(var event) = try Self.decodeJSON(ServerMessage.self, String(decoding: rest, as: UTF8.self)) {
+                event.cells = cells
+                return .event(event)
+            }
+        }
+        return try Self.decodeJSON(ServerMessage.self, text)
     }
 
     static func encodeJSON(_ value: some Encodable) -> String {
