@@ -14,6 +14,7 @@ public struct ComputedGrid: Sendable {
     private var clock: Int64 = 0
     private var contested: Set<String> = []
     private var pending: Set<CellAddress> = []
+    private var pendingOps: Set<String> = []
 
     public init() {}
 
@@ -92,10 +93,17 @@ public struct ComputedGrid: Sendable {
     /// formulas changed: a grid with thousands of contested cells would otherwise walk all their
     /// dependents for every event.
     private mutating func refreshMarks(_ state: ClientState, formulasChanged: Bool, contestedChanged: Bool) {
-        let nowPending = Set(state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }.flatMap(\.touchedCells).compactMap { CellAddress($0) })
-        if nowPending != pending || (formulasChanged && !nowPending.isEmpty) {
-            pending = nowPending
-            pendingDependents = nowPending.isEmpty ? [] : sheet.dependents(of: nowPending)
+        // An edit's cells never change, so the pending cells change only when the unanswered
+        // ops do: an import of 100,000 cells would otherwise rebuild their set on every message.
+        let unanswered = state.edits.filter { $0.ackedVersion == nil && $0.kind != .resolve }
+        let ops = Set(unanswered.map(\.op))
+        if ops != pendingOps || (formulasChanged && !ops.isEmpty) {
+            pendingOps = ops
+            let nowPending = Set(unanswered.flatMap(\.touchedCells).compactMap { CellAddress($0) })
+            if nowPending != pending || (formulasChanged && !nowPending.isEmpty) {
+                pending = nowPending
+                pendingDependents = nowPending.isEmpty ? [] : sheet.dependents(of: nowPending)
+            }
         }
         if contestedChanged || (formulasChanged && !contested.isEmpty) {
             contestedDependents = contested.isEmpty ? [] : sheet.dependents(of: Set(contested.compactMap { CellAddress($0) }))
