@@ -153,7 +153,7 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridClientCore", "GridFormula", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GridClientCore", "GridFormula", "GridFiles", "GridTUIKit", "GridAuth", "GridBenchKit", "GridServerKit", "TestSupport"]),
         // Pure server logic (limits, admission), no I/O: run with the unit tests.
         // The formula engine against LibreOffice's results (Fixtures, made by scripts/formula-fixtures).
         .testTarget(name: "GridFormulaTests", dependencies: ["GridFormula", "Shared"], exclude: ["Fixtures"]),

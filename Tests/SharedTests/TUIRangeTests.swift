@@ -3,6 +3,7 @@ import Testing
 @testable import GridTUIKit
 @testable import GridClientCore
 @testable import Shared
+import GridFiles
 
 /// The multi-cell edits the model asked to send: label and cells (cell, value, base).
 private func multis(_ effects: [TUIEffect]) -> [(label: String, cells: [CellChange])] {
@@ -233,6 +234,35 @@ struct TUIRangeTests {
         #expect(screen.contains("B2      (empty) → \"x\"") && screen.contains("C3      \"old\" → \"y\""), "\(screen)")
         harness.press(.enter)
         #expect(harness.model.mode == .normal && harness.model.cursor == at("B2") && harness.model.focus == .grid)
+    }
+
+    @Test func colonImportSendsTheFileAsChunksOfOneImportAndShowsProgressToTheEnd() throws {
+        var harness = TUIHarness()
+        let asked = harness.press([.character(":")] + Key.typing("import data.csv at B2") + [.enter])
+        guard case .importFile(let request) = asked.first(where: { if case .importFile = $0 { true } else { false } }) else {
+            Issue.record("no import effect: \(asked)"); return
+        }
+        #expect(request.path == "data.csv" && request.at == at("B2"))
+        let cells = (0..<25_000).map { (CellAddress(column: 1, row: 1 + $0)!, "v\($0)") }
+        let sent = multis(harness.model.importLoaded(request, .success(ImportedSheet(cells: cells))))
+        #expect(sent.count == 3 && sent.allSatisfy { $0.label == "import" } && sent.map(\.cells.count) == [10_000, 10_000, 5_000])
+        #expect(harness.model.notice?.text == "Importing data.csv: 0 of 25000 cells")
+        let ops = harness.state.edits.map(\.op)
+        harness.receive(.ack(.init(op: ops[0], cell: "B2", version: tv(20), count: 10_000)))
+        #expect(harness.model.notice?.text == "Importing data.csv: 10000 of 25000 cells")
+        harness.receive(.ack(.init(op: ops[1], cell: "B10002", version: tv(21), count: 10_000)))
+        harness.receive(.ack(.init(op: ops[2], cell: "B20002", version: tv(22), count: 5_000)))
+        #expect(harness.model.notice?.text == "Imported 25000 cells from data.csv, one history entry")
+        #expect(harness.model.importing == nil)
+    }
+
+    @Test func colonExportOfASelectionAsksForThatRange() {
+        var harness = TUIHarness(cells: ["A1": "1"])
+        let effects = harness.press([.character("v"), .character("j"), .character("l"), .character(":")] + Key.typing("export out.xlsx formulas") + [.enter])
+        var request = ScriptCommand.FileExport(path: "out.xlsx")
+        request.range = CellRect("A1:B2")
+        request.formulas = true
+        #expect(effects.contains(.exportFile(request)))
     }
 
     @Test func othersSeeTheSelectionInPresenceAndItIsOutlinedForThem() {
