@@ -46,11 +46,13 @@ extension GridStore {
         let fields = GridSchema.LogRecord.sessionFields(
             kind: kind, session: session, user: user, server: server, at: WallClock.nowMilliseconds(), error: error
         )
-        let reply = try await GridSchema.Scripts.append.run(redis, keys: [keys.log, keys.first], args: fields)
+        // The dirty mark rides in the same write as the append: a login waits for this call, and a
+        // round trip of its own made every login slower (issue 10's login rows).
+        let reply = try await GridSchema.Scripts.append.run(redis, keys: [keys.log, keys.first], args: fields, followedBy: Self.dirtyMark(grid: grid))
         guard let id = reply.string.flatMap({ Version($0) }) else {
             throw RedisError(code: .protocolError, message: "unexpected append reply")
         }
-        try await markDirty(grid: grid)
+        marked?.ring()
         return id
     }
 

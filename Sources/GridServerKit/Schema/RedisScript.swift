@@ -33,6 +33,21 @@ public final class RedisScript: Sendable {
         }
     }
 
+    /// Runs the script with `after` in the same write: one round trip for both, and Redis runs
+    /// `after` right behind the script. If Redis had forgotten the script, `after` ran alone;
+    /// the script is loaded and both run again, in order.
+    func run(_ redis: RedisClient, keys: [String], args: [String], followedBy after: [String]) async throws -> RedisValue {
+        if let known = sha.withLock({ $0 }) {
+            let replies = try await redis.multiplexed([["EVALSHA", known, String(keys.count)] + keys + args, after])
+            if case .error(let text) = replies[1] { throw RedisError(code: .serverError, message: text) }
+            guard case .error(let text) = replies[0] else { return replies[0] }
+            guard Self.isNoScript(text) else { throw RedisError(code: .serverError, message: text) }
+        }
+        let reply = try await run(redis, keys: keys, args: args)
+        _ = try await redis.command(after)
+        return reply
+    }
+
     /// Writes the call on `connection` now, without waiting for the reply, so calls issued one
     /// after another there run in that order. Pass the reply to `settle`.
     func issue(_ redis: RedisClient, keys: [String], args: [String], on connection: RedisEventLoopConnection) -> EventLoopFuture<RedisValue> {
