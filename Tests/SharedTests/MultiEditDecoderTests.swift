@@ -88,6 +88,17 @@ struct MultiEditDecoderTests {
         }
     }
 
+    @Test func aLargeBrokenServerFrameIsRefusedNotCutApart() {
+        let cells = Array(repeating: #"{"cell":"A1","value":"xxxxxxxxxxxxxxxx"}"#, count: 200).joined(separator: ",")
+        for frame in [
+            #"{"type":"event","cells":[\#(cells)],"id":"1-0","at":1,"kind":"multi","x":"# + String(repeating: "[", count: 600),
+            #"{"type":"event","cells":[\#(cells)],"id":"1-0","at":1,"kind":"multi"} trailing"#,
+            #"{"type":"event","cells":[\#(cells)], "id":"1-0","at":1,"kind":"multi","id":"2-0""#,
+        ] {
+            #expect(throws: ProtocolError.self) { try WireCodec().decodeServerMessage(frame) }
+        }
+    }
+
     @Test func aCellWithoutItsBaseIsStillNamedByTheCodec() {
         #expect(throws: ProtocolError.self) { try WireCodec().decodeClientMessage(Self.leftToCodable[0]) }
     }

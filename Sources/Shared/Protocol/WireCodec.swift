@@ -72,7 +72,10 @@ public struct WireCodec: Sendable {
 
     public func decodeServerMessage(_ text: String) throws(ProtocolError) -> ServerMessage {
         // A paste or an import chunk: its cells by hand (`MultiEditDecoder`), the rest generically.
-        if text.utf8.count > 4096 {
+        // Only well-formed JSON is cut apart: the rest then stays well formed, and the generic
+        // decoder never meets a splice of a broken frame (the fuzzer crashed Foundation's
+        // error reporting with one).
+        if text.utf8.count > 4096, (try? StrictJSONScanner().scan(text.utf8)) != nil {
             var copy = text
             if let (rest, cells) = copy.withUTF8({ MultiEditDecoder.splitCells($0) }),
                 case .event(var event) = try Self.decodeJSON(ServerMessage.self, String(decoding: rest, as: UTF8.self)) {
