@@ -152,6 +152,17 @@ struct TUIRangeTests {
         #expect(second.first?.cells.map(\.base) == [tv(20), tv(22)], "A2 was last written by the first undo")
     }
 
+    @Test func undoKeepsABoundedNumberOfOldValues() {
+        var harness = TUIHarness()
+        for round in 0..<8 {
+            let text = (0..<10_000).map { "r\(round)-\($0)" }.joined(separator: "\n")
+            harness.press(.paste(text))
+            harness.receive(.ack(.init(op: harness.state.edits.last!.op, cell: "A1", version: tv(UInt64(20 + round)), count: 10_000)))
+        }
+        #expect(harness.model.undo.reduce(0) { $0 + $1.before.count } <= TUIModel.undoCells)
+        #expect(harness.model.undo.count == TUIModel.undoCells / 10_000, "the newest pastes stay undoable")
+    }
+
     @Test func cutClearAndFillAreEachOneEdit() {
         var harness = TUIHarness(cells: ["A1": "1", "A2": "2", "B1": "x"])
         harness.press([.character("v"), .down, .down, .down])

@@ -100,9 +100,13 @@ extension TUIModel {
         remember(UndoEntry(cell: cell, previous: previous))
     }
 
+    /// Keeps at most `undoDepth` entries and `undoCells` cells in them: a hundred 10,000-cell
+    /// pastes would otherwise hold a million old values.
     mutating func remember(_ entry: UndoEntry) {
         undo.append(entry)
         if undo.count > Self.undoDepth { undo.removeFirst(undo.count - Self.undoDepth) }
+        var cells = undo.reduce(0) { $0 + $1.before.count }
+        while cells > Self.undoCells, undo.count > 1 { cells -= undo.removeFirst().before.count }
     }
 
     /// Takes back the newest own edit with a new edit that writes the previous values back: one

@@ -127,9 +127,9 @@ extension TUIModel {
     /// Sends changes as one multi-cell edit and remembers them for undo. Over the edit's limit
     /// nothing is sent: an import is the way for that much.
     mutating func sendMulti(_ changes: [CellChange], label: String, range: CellRect? = nil) -> [TUIEffect] {
-        let where_ = range?.description ?? CellChange.boundingRange(of: changes.map(\.cell)) ?? ""
+        let place = range?.description ?? CellChange.boundingRange(of: changes.map(\.cell)) ?? ""
         guard !changes.isEmpty else {
-            notice = Notice("Nothing to \(label) in \(where_)")
+            notice = Notice("Nothing to \(label) in \(place)")
             return []
         }
         guard changes.count <= Self.maxMultiCells else {
@@ -140,7 +140,7 @@ extension TUIModel {
         let made = state.makeMultiEdit(changes, label: label)
         if label != "undo" { remember(UndoEntry(before: before, label: label, op: made.op)) }
         if label != "undo" || notice == nil {
-            notice = Notice("\(label.prefix(1).uppercased() + label.dropFirst()): \(changes.count) cell\(changes.count == 1 ? "" : "s") in \(where_), as one edit; u undoes it")
+            notice = Notice("\(label.prefix(1).uppercased() + label.dropFirst()): \(changes.count) cell\(changes.count == 1 ? "" : "s") in \(place), as one edit; u undoes it")
         }
         return made.frame.map { [.send([$0])] } ?? []
     }

@@ -67,6 +67,8 @@ public struct TUIModel: Sendable {
     public static let failoverNoticeMilliseconds: Int64 = 6_000
 
     public static let undoDepth = 100
+    /// The most old cell values the undo entries keep together.
+    public static let undoCells = 50_000
 
     public init(
         user: String, grid: String, servers: [String], options: TUIOptions = TUIOptions(),

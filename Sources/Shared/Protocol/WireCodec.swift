@@ -16,9 +16,12 @@ public struct WireCodec: Sendable {
     public func encode(_ message: ClientMessage) -> String {
         if case .edit(var edit) = message, edit.kind == .multi, let cells = edit.cells, cells.count >= CellListEncoder.threshold {
             edit.cells = []
+            // The Codable form always writes `cells`, and with sorted keys it comes first: the
+            // hand-written list replaces that empty one.
             let json = Self.encodeJSON(ClientMessage.edit(edit))
-            // The Codable form always writes `cells`; the hand-written list replaces the empty one.
-            return CellListEncoder.adding(cells, to: json.replacingOccurrences(of: #""cells":[],"#, with: "").replacingOccurrences(of: #","cells":[]"#, with: ""))
+            let emptyCells = #"{"cells":[],"#
+            guard json.hasPrefix(emptyCells) else { return Self.encodeJSON(message) }
+            return CellListEncoder.adding(cells, to: "{" + json.dropFirst(emptyCells.count))
         }
         return Self.encodeJSON(message)
     }
