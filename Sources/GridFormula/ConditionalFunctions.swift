@@ -45,9 +45,15 @@ enum ConditionalFunctions {
                                    _ store: CellStore) throws(FormulaError) -> (sum: Double, count: Int) {
         var sum = 0.0
         var count = 0
+        // SUMIF without a sum range tests each value itself: no lookup of the cell again.
+        let selfCriterion = conditions.count == 1 && conditions[0].range == values ? conditions[0].criterion : nil
         try store.forEachNonBlank(in: values) { cell, v throws(FormulaError) in
-            let o = offset(of: cell, in: values)
-            guard allMatch(conditions, row: o.row, column: o.column, store: store) else { return }
+            if let selfCriterion {
+                guard selfCriterion.matches(v) else { return }
+            } else {
+                let o = offset(of: cell, in: values)
+                guard allMatch(conditions, row: o.row, column: o.column, store: store) else { return }
+            }
             if case .error(let e) = v { throw e }
             if let n = try Aggregation.rangeNumber(v) {
                 sum += n
@@ -105,6 +111,18 @@ enum ConditionalFunctions {
     /// Visits the union of occupied positions; blank positions are counted in bulk when every criterion accepts blanks.
     private static func count(_ conditions: [Condition], _ store: CellStore) throws(FormulaError) -> Int {
         guard let shape = conditions.first?.range else { throw .value }
+        if conditions.count == 1 {
+            // One criterion needs no set of positions: each occupied cell is tested as it is
+            // visited (a whole-column COUNTIF in every frame was most of grid-tui's formula time).
+            let criterion = conditions[0].criterion
+            var n = 0
+            var occupied = 0
+            try store.forEachNonBlank(in: shape) { _, v in
+                occupied += 1
+                if criterion.matches(v) { n += 1 }
+            }
+            return criterion.matchesBlank ? n + shape.cellCount - occupied : n
+        }
         var positions = Set<Int>()
         for c in conditions {
             try store.forEachNonBlank(in: c.range) { cell, _ in

@@ -19,6 +19,11 @@ import Darwin
 /// Connections open on first use and reopen after they break. A late reply is slow, not lost:
 /// see `RedisLiveness`.
 ///
+/// On a Redis Cluster (`RedisConfiguration.clusterSeeds`) every connection above is one per node:
+/// a command, pipeline or script goes to the master of its key's slot (`RedisCommandKey`),
+/// follows `MOVED` and `ASK`, and waits out `TRYAGAIN` and `CLUSTERDOWN` up to the command
+/// timeout. A lost node, or a redirection, refreshes the slot map (`RedisClusterTopology`).
+///
 /// A `Service`: `run()` waits for the group's graceful shutdown, then closes every connection.
 /// Calls work before `run()` starts (a server loads scripts and cleans up before its group runs).
 public final class RedisClient: Service, Sendable {
@@ -27,10 +32,18 @@ public final class RedisClient: Service, Sendable {
     private let eventLoops: any EventLoopGroup
     private let liveness: RedisLiveness
     private let registry = NIOLockedValueBox(Registry())
+    /// The slot map; nil for a single Redis.
+    private let topology: RedisClusterTopology?
+
+    private struct SharedKey: Hashable {
+        let loop: ObjectIdentifier
+        /// nil on a single Redis.
+        let node: RedisNodeAddress?
+    }
 
     private struct Registry {
-        /// One shared connection per event loop.
-        var shared: [ObjectIdentifier: RedisEventLoopConnection] = [:]
+        /// One shared connection per event loop (and node, on a cluster).
+        var shared: [SharedKey: RedisEventLoopConnection] = [:]
         /// Dedicated connections leased now.
         var leased: [ObjectIdentifier: RedisEventLoopConnection] = [:]
         /// Connections on loops their owners drive (the heartbeat's), closed at shutdown too.
@@ -53,12 +66,15 @@ public final class RedisClient: Service, Sendable {
         self.logger = logger
         self.eventLoops = eventLoops
         self.liveness = RedisLiveness(configuration: configuration, eventLoops: eventLoops, logger: logger)
+        self.topology = configuration.isCluster ? RedisClusterTopology(seeds: configuration.clusterSeeds, logger: logger) : nil
     }
 
     /// Runs one command. An error reply throws `RedisError` with code `.serverError` and the
     /// server's text as the message.
     public func command(_ args: [String]) async throws -> RedisValue {
-        try await self.sharedConnection().command(args, timeout: self.configuration.commandTimeout)
+        guard let topology else { return try await self.sharedConnection().command(args, timeout: self.configuration.commandTimeout) }
+        if args.first?.uppercased() == "SCRIPT" { return try await self.everyMaster(args, topology) }
+        return try Self.single(await self.routed([args], slot: RedisCommandKey.of(args).map { RedisSlot.of($0) }, topology) { $0 })
     }
 
     public func command(_ args: String...) async throws -> RedisValue {
@@ -67,7 +83,8 @@ public final class RedisClient: Service, Sendable {
 
     /// Like `command(_:)` for arguments that are not text (serialized values, binary keys).
     public func command(bytes args: [[UInt8]]) async throws -> RedisValue {
-        try await self.sharedConnection().command(bytes: args, timeout: self.configuration.commandTimeout)
+        guard let topology else { return try await self.sharedConnection().command(bytes: args, timeout: self.configuration.commandTimeout) }
+        return try Self.single(await self.routed([args], slot: RedisCommandKey.slot(ofBytes: args), topology) { $0.map { Array($0.utf8) } })
     }
 
     /// Sends all commands together on one connection, pipelined with every other caller's there.
@@ -75,14 +92,17 @@ public final class RedisClient: Service, Sendable {
     /// in MULTI ... EXEC makes it a transaction: nothing else runs between the batch's commands.
     /// For short commands only: a blocking one would hold up everyone sharing the connection
     /// (use `withDedicatedConnection`).
+    /// On a cluster every command of the batch must be in one slot.
     public func pipeline(_ commands: [[String]]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        return try await self.sharedConnection().pipeline(commands, timeout: self.configuration.commandTimeout)
+        guard let topology else { return try await self.sharedConnection().pipeline(commands, timeout: self.configuration.commandTimeout) }
+        return try await self.routed(commands, slot: RedisCommandKey.slot(ofBatch: commands), topology) { $0 }
     }
 
     public func pipeline(bytes commands: [[[UInt8]]]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        return try await self.sharedConnection().pipeline(bytes: commands, timeout: self.configuration.commandTimeout)
+        guard let topology else { return try await self.sharedConnection().pipeline(bytes: commands, timeout: self.configuration.commandTimeout) }
+        return try await self.routed(commands, slot: RedisCommandKey.slot(ofBytesBatch: commands), topology) { $0.map { Array($0.utf8) } }
     }
 
     /// The same as `pipeline(_:)`: every short command is multiplexed on the caller's loop's
@@ -93,26 +113,29 @@ public final class RedisClient: Service, Sendable {
 
     /// The shared connection on `eventLoop`, for callers that issue commands without waiting
     /// (`RedisEventLoopConnection.send`) and need their order kept.
-    public func multiplexedConnection(on eventLoop: any EventLoop) throws -> RedisEventLoopConnection {
-        try self.registry.withLockedValue { registry in
-            guard !registry.isClosed else { throw Self.closedError }
-            if let existing = registry.shared[ObjectIdentifier(eventLoop)] { return existing }
-            let made = self.makeConnection(on: eventLoop, role: .shared)
-            registry.shared[ObjectIdentifier(eventLoop)] = made
-            return made
-        }
+    /// On a cluster, `key` names the node: its slot's master as the client knows it now. A reply
+    /// on it may still be a redirection (`RedisClusterReply`); `isRedirection` tells, and the
+    /// call goes again through `command` or `pipeline`, which follow it.
+    public func multiplexedConnection(on eventLoop: any EventLoop, forKey key: String? = nil) throws -> RedisEventLoopConnection {
+        try self.sharedConnection(on: eventLoop, node: self.topology?.node(forSlot: key.map { RedisSlot.of($0) }))
     }
+
+    /// Whether an error reply means "not here, not now": the command did not run, and running it
+    /// again through `command` or `pipeline` reaches the right node.
+    public static func isRedirection(_ text: String) -> Bool { RedisClusterReply(error: text) != nil }
 
     /// Leases a connection of its own for `body`, for commands that wait server-side (XREAD
     /// BLOCK, XREADGROUP BLOCK) without holding up anyone else or any thread. The connection is
     /// closed when `body` returns; cancelling the task drops it at once, which ends a blocked read.
     /// At most `configuration.dedicatedConnectionLimit` leases run at once; more wait for one
     /// to end. Throws `.closed` once the client is shut down.
+    /// On a cluster, `key` names the node (its slot's master now).
     public func withDedicatedConnection<T>(
         isolation: isolated (any Actor)? = #isolation,
+        forKey key: String? = nil,
         _ body: (RedisEventLoopConnection) async throws -> T
     ) async throws -> T {
-        let connection = try await self.leaseDedicated()
+        let connection = try await self.leaseDedicated(node: self.node(forKey: key))
         defer { self.release(connection) }
         return try await body(connection)
     }
@@ -120,10 +143,11 @@ public final class RedisClient: Service, Sendable {
     /// A connection on a loop the caller drives itself, outside the shared ones: the heartbeat's,
     /// which must keep renewing while every shared loop is busy. A late reply fails its call at
     /// once (no probe), and its replies count as signs that Redis is alive. `shutdown()` closes it.
-    public func makeIsolatedConnection(on eventLoop: any EventLoop) throws -> RedisEventLoopConnection {
-        try self.registry.withLockedValue { registry in
+    public func makeIsolatedConnection(on eventLoop: any EventLoop, forKey key: String? = nil) throws -> RedisEventLoopConnection {
+        let node = self.node(forKey: key)
+        return try self.registry.withLockedValue { registry in
             guard !registry.isClosed else { throw Self.closedError }
-            let made = self.makeConnection(on: eventLoop, role: .plain)
+            let made = self.makeConnection(on: eventLoop, role: .plain, node: node)
             registry.isolated.append(made)
             return made
         }
@@ -163,22 +187,126 @@ public final class RedisClient: Service, Sendable {
 
     private static let closedError = RedisError(code: .closed, message: "Redis client is shut down")
 
-    private func makeConnection(on eventLoop: any EventLoop, role: RedisEventLoopConnection.Role) -> RedisEventLoopConnection {
-        RedisEventLoopConnection(configuration: self.configuration, eventLoop: eventLoop, liveness: self.liveness, role: role, logger: self.logger)
+    private func makeConnection(on eventLoop: any EventLoop, role: RedisEventLoopConnection.Role, node: RedisNodeAddress? = nil) -> RedisEventLoopConnection {
+        RedisEventLoopConnection(
+            configuration: node.map(self.configuration.node) ?? self.configuration, eventLoop: eventLoop, liveness: self.liveness, role: role,
+            logger: self.logger
+        )
+    }
+
+    private func node(forKey key: String?) -> RedisNodeAddress? {
+        self.topology?.node(forSlot: key.map { RedisSlot.of($0) })
     }
 
     /// The caller's own loop's connection when it runs on one of ours, else any loop's.
-    private func sharedConnection() throws -> RedisEventLoopConnection {
-        try self.multiplexedConnection(on: self.eventLoops.any())
+    private func sharedConnection(on eventLoop: (any EventLoop)? = nil, node: RedisNodeAddress? = nil) throws -> RedisEventLoopConnection {
+        let eventLoop = eventLoop ?? self.eventLoops.any()
+        return try self.registry.withLockedValue { registry in
+            guard !registry.isClosed else { throw Self.closedError }
+            let key = SharedKey(loop: ObjectIdentifier(eventLoop), node: node)
+            if let existing = registry.shared[key] { return existing }
+            let made = self.makeConnection(on: eventLoop, role: .shared, node: node)
+            registry.shared[key] = made
+            return made
+        }
     }
 
-    private func leaseDedicated() async throws -> RedisEventLoopConnection {
+    private static func single(_ replies: [RedisValue]) throws -> RedisValue {
+        guard let reply = replies.first else { throw RedisError(code: .protocolError, message: "no reply") }
+        if case .error(let text) = reply { throw RedisError(code: .serverError, message: text) }
+        return reply
+    }
+
+    /// Sends a one-slot batch to the slot's master and follows the cluster's answers: `MOVED`
+    /// patches the map (and refreshes it) and goes again, `ASK` goes once to the named node with
+    /// `ASKING`, `TRYAGAIN` and `CLUSTERDOWN` wait and go again, until the command timeout. Only
+    /// the commands that were redirected go again, since the others ran; a transaction (MULTI
+    /// first) goes again whole, since Redis refused all of it. A lost node refreshes the map and
+    /// throws: the caller decides whether to send again.
+    private func routed<Command: Sendable>(
+        _ commands: [Command], slot: Int?, _ topology: RedisClusterTopology, asking: ([String]) -> Command
+    ) async throws -> [RedisValue] {
+        if !topology.isLoaded { await self.refresh(topology) }
+        let deadline = ContinuousClock.now + self.configuration.commandTimeout
+        let transaction = (commands.first as? [String])?.first?.uppercased() == "MULTI"
+        var replies = [RedisValue?](repeating: nil, count: commands.count)
+        var pending = Array(commands.indices)
+        var askTarget: RedisNodeAddress?
+        var pause = Duration.milliseconds(10)
+        while true {
+            let node = askTarget ?? topology.node(forSlot: slot)
+            let batch = pending.map { commands[$0] }
+            let sent = askTarget == nil ? batch : batch.flatMap { [asking(["ASKING"]), $0] }
+            let answers: [RedisValue]
+            do {
+                let connection = try self.sharedConnection(node: node)
+                answers = try await self.send(sent, on: connection)
+            } catch let error as RedisError where error.code == .connectionFailed || error.code == .connectionLost {
+                await self.refresh(topology)
+                throw error
+            }
+            let got = askTarget == nil ? answers : stride(from: 1, to: answers.count, by: 2).map { answers[$0] }
+            askTarget = nil
+            var again: [Int] = []
+            var wait = false
+            for (index, reply) in zip(pending, got) {
+                replies[index] = reply
+                guard case .error(let text) = reply, let redirect = RedisClusterReply(error: text) else { continue }
+                again.append(index)
+                switch redirect {
+                case .moved(let movedSlot, let target):
+                    topology.moved(slot: movedSlot, to: target)
+                    Task { await self.refresh(topology) }
+                case .ask(_, let target):
+                    askTarget = target
+                case .tryAgain, .clusterDown:
+                    wait = true
+                }
+            }
+            if transaction, !again.isEmpty || got.last?.errorMessage?.hasPrefix("EXECABORT") == true {
+                again = Array(commands.indices)
+                if askTarget == nil { wait = true }
+            }
+            if again.isEmpty || ContinuousClock.now >= deadline { return replies.map { $0 ?? .null } }
+            pending = again
+            if wait {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(500))
+                await self.refresh(topology)
+            }
+        }
+    }
+
+    private func send<Command>(_ commands: [Command], on connection: RedisEventLoopConnection) async throws -> [RedisValue] {
+        if let text = commands as? [[String]] { return try await connection.pipeline(text, timeout: self.configuration.commandTimeout) }
+        if let bytes = commands as? [[[UInt8]]] { return try await connection.pipeline(bytes: bytes, timeout: self.configuration.commandTimeout) }
+        throw RedisError(code: .protocolError, message: "unsupported command type")
+    }
+
+    /// `SCRIPT LOAD` and its kind must reach every master: a script runs where its keys are.
+    private func everyMaster(_ args: [String], _ topology: RedisClusterTopology) async throws -> RedisValue {
+        if !topology.isLoaded { await self.refresh(topology) }
+        var first: RedisValue?
+        for node in topology.masters {
+            let reply = try await self.sharedConnection(node: node).command(args, timeout: self.configuration.commandTimeout)
+            first = first ?? reply
+        }
+        return first ?? .null
+    }
+
+    private func refresh(_ topology: RedisClusterTopology) async {
+        await topology.refresh { [self] node, command in
+            try await self.sharedConnection(node: node).command(command, timeout: self.configuration.connectTimeout)
+        }
+    }
+
+    private func leaseDedicated(node: RedisNodeAddress? = nil) async throws -> RedisEventLoopConnection {
         var warned = false
         while true {
             let leased = try self.registry.withLockedValue { registry -> RedisEventLoopConnection? in
                 guard !registry.isClosed else { throw Self.closedError }
                 guard registry.leased.count < self.configuration.dedicatedConnectionLimit else { return nil }
-                let made = self.makeConnection(on: self.eventLoops.next(), role: .dedicated)
+                let made = self.makeConnection(on: self.eventLoops.next(), role: .dedicated, node: node)
                 registry.leased[ObjectIdentifier(made)] = made
                 return made
             }

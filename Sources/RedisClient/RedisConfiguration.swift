@@ -22,14 +22,46 @@ public struct RedisConfiguration: Sendable {
     /// from Redis meanwhile, before Redis counts as lost.
     public var probeTimeout: Duration = .seconds(30)
 
+    /// The nodes to learn a Redis Cluster's slot map from; empty for a single Redis.
+    public var clusterSeeds: [RedisNodeAddress] = []
+
+    public var isCluster: Bool { !clusterSeeds.isEmpty }
+
     public init() {}
+
+    /// The same settings for one node of the cluster.
+    func node(_ address: RedisNodeAddress) -> RedisConfiguration {
+        var copy = self
+        copy.host = address.host
+        copy.port = address.port
+        return copy
+    }
 
     /// Parses `redis://[[user]:password@]host[:port][/db]`. User and password may be
     /// percent-encoded; an IPv6 host goes in brackets.
+    /// Or `redis-cluster://[[user]:password@]host:port,host:port,…`: a Redis Cluster, whose slot
+    /// map is learnt from any of the listed nodes. Every node takes the same password.
     public init(url: String) throws {
         self.init()
+        let cluster = "redis-cluster://"
+        if url.hasPrefix(cluster) {
+            var rest = Substring(url.dropFirst(cluster.count))
+            if rest.hasSuffix("/") || rest.hasSuffix("/0") { rest = rest[..<rest.lastIndex(of: "/")!] }
+            guard !rest.contains("/") else { throw Self.invalid("a cluster has only database 0") }
+            if let at = rest.lastIndex(of: "@") {
+                try self.setUserInfo(rest[..<at])
+                rest = rest[rest.index(after: at)...]
+            }
+            for node in rest.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let address = RedisNodeAddress(node) else { throw Self.invalid("a cluster node must be host:port") }
+                self.clusterSeeds.append(address)
+            }
+            self.host = self.clusterSeeds[0].host
+            self.port = self.clusterSeeds[0].port
+            return
+        }
         let scheme = "redis://"
-        guard url.hasPrefix(scheme) else { throw Self.invalid("expected redis:// scheme") }
+        guard url.hasPrefix(scheme) else { throw Self.invalid("expected redis:// or redis-cluster:// scheme") }
         var rest = Substring(url.dropFirst(scheme.count))
 
         if let slash = rest.firstIndex(of: "/") {
@@ -42,18 +74,8 @@ public struct RedisConfiguration: Sendable {
         }
 
         if let at = rest.lastIndex(of: "@") {
-            let userInfo = rest[..<at]
+            try self.setUserInfo(rest[..<at])
             rest = rest[rest.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                let user = try Self.percentDecoded(userInfo[..<colon])
-                let password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
-                self.username = user.isEmpty ? nil : user
-                self.password = password.isEmpty ? nil : password
-            } else {
-                // Common shorthand (`redis://secret@host`): a lone userinfo is the password.
-                let password = try Self.percentDecoded(userInfo)
-                self.password = password.isEmpty ? nil : password
-            }
         }
 
         var hostPart = rest
@@ -80,11 +102,27 @@ public struct RedisConfiguration: Sendable {
         }
     }
 
+    private mutating func setUserInfo(_ userInfo: Substring) throws {
+        if let colon = userInfo.firstIndex(of: ":") {
+            let user = try Self.percentDecoded(userInfo[..<colon])
+            let password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+            self.username = user.isEmpty ? nil : user
+            self.password = password.isEmpty ? nil : password
+        } else {
+            // Common shorthand (`redis://secret@host`): a lone userinfo is the password.
+            let password = try Self.percentDecoded(userInfo)
+            self.password = password.isEmpty ? nil : password
+        }
+    }
+
     /// The URL with the password masked, safe for logs.
     public var redactedURL: String {
         var userInfo = ""
         if self.password != nil {
             userInfo = "\(self.username ?? ""):***@"
+        }
+        if self.isCluster {
+            return "redis-cluster://\(userInfo)" + self.clusterSeeds.map(\.description).joined(separator: ",")
         }
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         return "redis://\(userInfo)\(host):\(self.port)/\(self.database)"

@@ -25,6 +25,21 @@ import Testing
         #expect(try RedisConfiguration(url: "redis://[::1]:7000/1").host == "::1")
     }
 
+    @Test func parsesAClusterURL() throws {
+        let cluster = try RedisConfiguration(url: "redis-cluster://:s%40cret@127.0.0.1:17000,127.0.0.1:17001,[::1]:17002")
+        #expect(cluster.isCluster)
+        #expect(cluster.clusterSeeds == [
+            RedisNodeAddress(host: "127.0.0.1", port: 17000), RedisNodeAddress(host: "127.0.0.1", port: 17001),
+            RedisNodeAddress(host: "::1", port: 17002),
+        ])
+        #expect(cluster.password == "s@cret")
+        #expect(cluster.redactedURL == "redis-cluster://:***@127.0.0.1:17000,127.0.0.1:17001,[::1]:17002")
+        #expect(!(try RedisConfiguration(url: "redis://127.0.0.1:1")).isCluster)
+        for bad in ["redis-cluster://", "redis-cluster://h", "redis-cluster://h:1,", "redis-cluster://h:1/2", "redis-cluster://h:99999"] {
+            #expect(throws: RedisError.self, "\(bad)") { try RedisConfiguration(url: bad) }
+        }
+    }
+
     @Test func parsesCredentialsAndRedactsThePassword() throws {
         let withUser = try RedisConfiguration(url: "redis://grid:s%40cret:x@db.example:6380/5")
         #expect(withUser.username == "grid")
