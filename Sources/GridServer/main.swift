@@ -32,8 +32,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("server-id"), help: "This server's name in presence, sessions and logs; unique per running server.")
     var serverID: String = "grid-1"
 
-    @Option(name: .customLong("redis-url"), help: "redis://[:password@]host:port[/db] (default: $REDIS_URL, else redis://127.0.0.1:16379).")
+    @Option(name: .customLong("redis-url"), help: "redis://[:password@]host:port[/db], or redis-cluster://[:password@]host:port,host:port,… for a Redis Cluster (default: $REDIS_URL, else redis://127.0.0.1:16379).")
     var redisURL: String?
+    @Option(name: .customLong("heartbeat-ttl-ms"), help: "How long this server's heartbeat lives unrenewed before other servers end its sessions (default: 5000; 15000 on a Redis Cluster, where the failover of the heartbeat's master alone takes seconds).")
+    var heartbeatTTLMilliseconds: Int?
 
     @Option(name: .customLong("mysql-url"), help: "mysql://user[:password]@host:port/database (default: $MYSQL_URL, else mysql://root@127.0.0.1:13306/collabgrid).")
     var mysqlURL: String?
@@ -154,6 +156,12 @@ struct Serve: AsyncParsableCommand {
         guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536 (one inbound frame)") }
         configuration.limits.outboundQueueBytes = maxQueuedBytes
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
+        if let heartbeatTTLMilliseconds {
+            guard heartbeatTTLMilliseconds >= 2000 else { throw ValidationError("--heartbeat-ttl-ms must be at least 2000 (two renewals)") }
+            configuration.heartbeatTTLMilliseconds = heartbeatTTLMilliseconds
+        } else if configuration.redisURL.hasPrefix("redis-cluster://") {
+            configuration.heartbeatTTLMilliseconds = 15000
+        }
         guard redisTimeoutMilliseconds > 0, redisProbeTimeoutMilliseconds > 0 else {
             throw ValidationError("--redis-timeout-ms and --redis-probe-timeout-ms must be at least 1")
         }

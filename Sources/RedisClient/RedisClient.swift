@@ -74,7 +74,7 @@ public final class RedisClient: Service, Sendable {
     public func command(_ args: [String]) async throws -> RedisValue {
         guard let topology else { return try await self.sharedConnection().command(args, timeout: self.configuration.commandTimeout) }
         if args.first?.uppercased() == "SCRIPT" { return try await self.everyMaster(args, topology) }
-        return try Self.single(await self.routed([args], slot: RedisCommandKey.of(args).map { RedisSlot.of($0) }, topology) { $0 })
+        return try Self.single(await self.routed([args], slots: [RedisCommandKey.of(args).map { RedisSlot.of($0) }], topology) { $0 })
     }
 
     public func command(_ args: String...) async throws -> RedisValue {
@@ -84,7 +84,7 @@ public final class RedisClient: Service, Sendable {
     /// Like `command(_:)` for arguments that are not text (serialized values, binary keys).
     public func command(bytes args: [[UInt8]]) async throws -> RedisValue {
         guard let topology else { return try await self.sharedConnection().command(bytes: args, timeout: self.configuration.commandTimeout) }
-        return try Self.single(await self.routed([args], slot: RedisCommandKey.slot(ofBytes: args), topology) { $0.map { Array($0.utf8) } })
+        return try Self.single(await self.routed([args], slots: [RedisCommandKey.slot(ofBytes: args)], topology) { $0.map { Array($0.utf8) } })
     }
 
     /// Sends all commands together on one connection, pipelined with every other caller's there.
@@ -92,17 +92,20 @@ public final class RedisClient: Service, Sendable {
     /// in MULTI ... EXEC makes it a transaction: nothing else runs between the batch's commands.
     /// For short commands only: a blocking one would hold up everyone sharing the connection
     /// (use `withDedicatedConnection`).
-    /// On a cluster every command of the batch must be in one slot.
+    /// On a cluster each command goes to the master of its own key's slot: a batch over several
+    /// nodes goes as one batch per node, one after another in the order of each node's first
+    /// command. A transaction must stay in one slot.
     public func pipeline(_ commands: [[String]]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         guard let topology else { return try await self.sharedConnection().pipeline(commands, timeout: self.configuration.commandTimeout) }
-        return try await self.routed(commands, slot: RedisCommandKey.slot(ofBatch: commands), topology) { $0 }
+        if commands[0].first?.uppercased() == "MULTI" { _ = try RedisCommandKey.slot(ofBatch: commands) }
+        return try await self.routed(commands, slots: commands.map { RedisCommandKey.of($0).map { RedisSlot.of($0) } }, topology) { $0 }
     }
 
     public func pipeline(bytes commands: [[[UInt8]]]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         guard let topology else { return try await self.sharedConnection().pipeline(bytes: commands, timeout: self.configuration.commandTimeout) }
-        return try await self.routed(commands, slot: RedisCommandKey.slot(ofBytesBatch: commands), topology) { $0.map { Array($0.utf8) } }
+        return try await self.routed(commands, slots: commands.map(RedisCommandKey.slot(ofBytes:)), topology) { $0.map { Array($0.utf8) } }
     }
 
     /// The same as `pipeline(_:)`: every short command is multiplexed on the caller's loop's
@@ -118,6 +121,13 @@ public final class RedisClient: Service, Sendable {
     /// call goes again through `command` or `pipeline`, which follow it.
     public func multiplexedConnection(on eventLoop: any EventLoop, forKey key: String? = nil) throws -> RedisEventLoopConnection {
         try self.sharedConnection(on: eventLoop, node: self.topology?.node(forSlot: key.map { RedisSlot.of($0) }))
+    }
+
+    /// On a cluster, learns the slot map again (coalesced with any refresh under way); for callers
+    /// on connections of their own (a tail, the heartbeat) whose node was lost or moved. Nothing on
+    /// a single Redis.
+    public func refreshSlotMap() async {
+        if let topology { await self.refresh(topology) }
     }
 
     /// Whether an error reply means "not here, not now": the command did not run, and running it
@@ -217,58 +227,76 @@ public final class RedisClient: Service, Sendable {
         return reply
     }
 
-    /// Sends a one-slot batch to the slot's master and follows the cluster's answers: `MOVED`
-    /// patches the map (and refreshes it) and goes again, `ASK` goes once to the named node with
-    /// `ASKING`, `TRYAGAIN` and `CLUSTERDOWN` wait and go again, until the command timeout. Only
-    /// the commands that were redirected go again, since the others ran; a transaction (MULTI
-    /// first) goes again whole, since Redis refused all of it. A lost node refreshes the map and
-    /// throws: the caller decides whether to send again.
+    /// Sends each command to the master of its slot (`slots`, nil for a command without a key,
+    /// which goes with the batch it sits in) and follows the cluster's answers: `MOVED` patches
+    /// the map (and refreshes it) and goes again, `ASK` goes once to the named node with `ASKING`,
+    /// `TRYAGAIN` and `CLUSTERDOWN` wait and go again, until the command timeout. Only the
+    /// commands that were redirected go again, since the others ran; a transaction (MULTI first)
+    /// goes whole to one node, and again whole, since Redis refused all of it. A lost node
+    /// refreshes the map and throws: the caller decides whether to send again.
     private func routed<Command: Sendable>(
-        _ commands: [Command], slot: Int?, _ topology: RedisClusterTopology, asking: ([String]) -> Command
+        _ commands: [Command], slots: [Int?], _ topology: RedisClusterTopology, asking: ([String]) -> Command
     ) async throws -> [RedisValue] {
         if !topology.isLoaded { await self.refresh(topology) }
         let deadline = ContinuousClock.now + self.configuration.commandTimeout
         let transaction = (commands.first as? [String])?.first?.uppercased() == "MULTI"
+        let transactionSlot = slots.compactMap { $0 }.first
         var replies = [RedisValue?](repeating: nil, count: commands.count)
         var pending = Array(commands.indices)
-        var askTarget: RedisNodeAddress?
+        var askTargets: [Int: RedisNodeAddress] = [:]
         var pause = Duration.milliseconds(10)
         while true {
-            let node = askTarget ?? topology.node(forSlot: slot)
-            let batch = pending.map { commands[$0] }
-            let sent = askTarget == nil ? batch : batch.flatMap { [asking(["ASKING"]), $0] }
-            let answers: [RedisValue]
-            do {
-                let connection = try self.sharedConnection(node: node)
-                answers = try await self.send(sent, on: connection)
-            } catch let error as RedisError where error.code == .connectionFailed || error.code == .connectionLost {
-                await self.refresh(topology)
-                throw error
-            }
-            let got = askTarget == nil ? answers : stride(from: 1, to: answers.count, by: 2).map { answers[$0] }
-            askTarget = nil
-            var again: [Int] = []
-            var wait = false
-            for (index, reply) in zip(pending, got) {
-                replies[index] = reply
-                guard case .error(let text) = reply, let redirect = RedisClusterReply(error: text) else { continue }
-                again.append(index)
-                switch redirect {
-                case .moved(let movedSlot, let target):
-                    topology.moved(slot: movedSlot, to: target)
-                    Task { await self.refresh(topology) }
-                case .ask(_, let target):
-                    askTarget = target
-                case .tryAgain, .clusterDown:
-                    wait = true
+            // One batch per destination, in the order of each one's first command.
+            var batches: [(node: RedisNodeAddress, asked: Bool, indices: [Int])] = []
+            var previous: RedisNodeAddress?
+            for index in pending {
+                let ask = askTargets[index]
+                let slot = transaction ? transactionSlot : slots[index]
+                let node = ask ?? (slot == nil ? previous : nil) ?? topology.node(forSlot: slot)
+                previous = node
+                if let at = batches.firstIndex(where: { $0.node == node && $0.asked == (ask != nil) }) {
+                    batches[at].indices.append(index)
+                } else {
+                    batches.append((node, ask != nil, [index]))
                 }
             }
-            if transaction, !again.isEmpty || got.last?.errorMessage?.hasPrefix("EXECABORT") == true {
+            askTargets = [:]
+            var again: [Int] = []
+            var wait = false
+            for batch in batches {
+                let batchCommands = batch.indices.map { commands[$0] }
+                let sent = batch.asked ? batchCommands.flatMap { [asking(["ASKING"]), $0] } : batchCommands
+                let answers: [RedisValue]
+                do {
+                    answers = try await self.send(sent, on: self.sharedConnection(node: batch.node))
+                } catch let error as RedisError where error.code == .connectionFailed || error.code == .connectionLost {
+                    await self.refresh(topology)
+                    throw error
+                }
+                let got = batch.asked ? stride(from: 1, to: answers.count, by: 2).map { answers[$0] } : answers
+                for (index, reply) in zip(batch.indices, got) {
+                    replies[index] = reply
+                    guard case .error(let text) = reply, let redirect = RedisClusterReply(error: text) else { continue }
+                    again.append(index)
+                    switch redirect {
+                    case .moved(let movedSlot, let target):
+                        topology.moved(slot: movedSlot, to: target)
+                        Task { await self.refresh(topology) }
+                    case .ask(_, let target):
+                        askTargets[index] = target
+                    case .tryAgain, .clusterDown:
+                        wait = true
+                    }
+                }
+            }
+            if transaction, !again.isEmpty || replies.last??.errorMessage?.hasPrefix("EXECABORT") == true {
+                let target = askTargets.values.first
                 again = Array(commands.indices)
-                if askTarget == nil { wait = true }
+                askTargets = target.map { target in Dictionary(uniqueKeysWithValues: again.map { ($0, target) }) } ?? [:]
+                if target == nil { wait = true }
             }
             if again.isEmpty || ContinuousClock.now >= deadline { return replies.map { $0 ?? .null } }
-            pending = again
+            pending = again.sorted()
             if wait {
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(500))

@@ -70,8 +70,11 @@ import Testing
             perNode[master, default: 0] += 1
         }
         #expect(perNode.count == 3, "60 grids spread over the 3 masters: \(perNode)")
+        // A batch over several slots goes slot by slot, each reply in its place.
+        let spread = try await client.pipeline(grids.prefix(10).map { ["GET", "grid:{\($0)}:x"] })
+        #expect(spread.map(\.string) == grids.prefix(10).map { $0 })
         await #expect(throws: RedisError.self) {
-            _ = try await client.pipeline([["GET", "grid:{a}:x"], ["GET", "grid:{b}:x"]])
+            _ = try await client.pipeline([["MULTI"], ["GET", "grid:{a}:x"], ["GET", "grid:{b}:x"], ["EXEC"]])
         }
     }
 

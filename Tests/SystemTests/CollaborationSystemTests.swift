@@ -6,10 +6,22 @@ import Testing
 @Suite(.serialized)
 struct CollaborationSystemTests {
     @Test func threeClientsOnTwoServersConvergeAndEverythingAckedIsStoredOnce() async throws {
+        try await collaborate(redis: [])
+    }
+
+    /// The same on the Redis Cluster of `scripts/services cluster up` (issue 14), with a password
+    /// on every node: the grid's keys, scripts and tail on its slot's master, the servers' own
+    /// keys (heartbeats, grid indexes, dirty marks) on theirs.
+    @Test func theSameOnARedisCluster() async throws {
+        let url = try #require(SystemHarness.environment["REDIS_CLUSTER_URL"], "REDIS_CLUSTER_URL is not set: `scripts/services cluster up`")
+        try await collaborate(redis: ["--redis-url", url])
+    }
+
+    private func collaborate(redis: [String]) async throws {
         let directory = SystemHarness.temporaryDirectory("collab")
         let grid = "sys-\(UUID().uuidString.prefix(8).lowercased())"
-        let serverA = try ServerProcess(id: "sysA-\(UUID().uuidString.prefix(4))", directory: directory)
-        let serverB = try ServerProcess(id: "sysB-\(UUID().uuidString.prefix(4))", directory: directory)
+        let serverA = try ServerProcess(id: "sysA-\(UUID().uuidString.prefix(4))", directory: directory, extraArguments: redis)
+        let serverB = try ServerProcess(id: "sysB-\(UUID().uuidString.prefix(4))", directory: directory, extraArguments: redis)
         defer {
             serverA.kill()
             serverB.kill()

@@ -368,6 +368,12 @@ extension FailureSystemTests {
         let second = try HeadlessClient(user: "ora", grid: grid, servers: [server.url], directory: directory)
         second.send("sync\necho ready\n")
         try await second.waitFor("ready")
+        // The admin command updates MySQL's row, and with no server left nothing persists the
+        // session's log entry: wait for the row (the suite's load once delayed the persister).
+        let persisted = try await SystemHarness.eventually {
+            try await FailureChecks.sessionStatuses(grid: grid, mysql: mysql)["ora"] == ["open"]
+        }
+        #expect(persisted, "ora's session reached MySQL before the kill")
         server.kill()
         try await second.finish()
         let failed = try await Self.admin(["sessions", "fail", "--server", id], directory: directory)

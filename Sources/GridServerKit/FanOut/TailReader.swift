@@ -30,6 +30,8 @@ actor TailReader {
     private let blockMilliseconds: String
     private let metrics: ServerMetrics?
     private let logger: Logger
+    /// Failed reads since the last good one; the next good one resumes every grid first.
+    private var failures = 0
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -78,7 +80,8 @@ actor TailReader {
                 continue
             }
             do {
-                try await redis.withDedicatedConnection { connection in
+                // On a cluster a reader holds grids of one slot (`GridTails`): lease on its master.
+                try await redis.withDedicatedConnection(forKey: grids.values.first?.hub.keys.log) { connection in
                     await self.read(on: connection)
                 }
             } catch {
@@ -93,7 +96,6 @@ actor TailReader {
     /// reply as long as Redis answers a probe, so only a broken connection or a failed probe
     /// ends the grids' sessions. Returns once the reader holds no grid.
     private func read(on connection: RedisEventLoopConnection) async {
-        var failures = 0
         var client: Int64?
         while !Task.isCancelled && !grids.isEmpty {
             do {
@@ -120,6 +122,11 @@ actor TailReader {
                 }
                 for tailed in grids.values { await tailed.hub.tailLost(error) }
                 try? await Task.sleep(for: .milliseconds(min(1000, 50 * failures)))
+                if redis.configuration.isCluster {
+                    // The slot's master may have failed over or moved: lease again where the map says.
+                    await redis.refreshSlotMap()
+                    return
+                }
             }
         }
     }

@@ -212,7 +212,7 @@ struct GridSession {
         submission.group = edit.group
         let connection: RedisEventLoopConnection
         do {
-            connection = try services.redis.multiplexedConnection(on: eventLoop)
+            connection = try services.redis.multiplexedConnection(on: eventLoop, forKey: GridSchema(grid: login.grid).log)
         } catch {
             return redisFailed(error)
         }

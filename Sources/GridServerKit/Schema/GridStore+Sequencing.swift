@@ -22,7 +22,17 @@ extension GridStore {
         // its own, and Redis runs it after the append it marks. (A script may not touch the
         // mark's key on Redis Cluster: it lives in another slot.) A duplicate or refused edit
         // marks a grid that needs nothing; the worker that takes it finds it caught up.
-        if script.isLoaded {
+        if redis.configuration.isCluster {
+            // On a cluster the mark's key is on another node, so nothing orders it behind the
+            // append: send it once the append is answered, or a persister pass could take the
+            // mark before the entry it marks is there. (After a redirection, `settleSequence`
+            // marks the grid when the call has run again.)
+            reply.whenSuccess { value in
+                guard value.errorMessage == nil,
+                      let marks = try? self.redis.multiplexedConnection(on: connection.eventLoop, forKey: GridSchema.dirty) else { return }
+                _ = marks.send([Self.dirtyMark(grid: submission.grid)], timeout: self.redis.configuration.commandTimeout)
+            }
+        } else if script.isLoaded {
             _ = connection.send([Self.dirtyMark(grid: submission.grid)], timeout: redis.configuration.commandTimeout)
         } else {
             // The script is loaded first and sent later: the mark must still follow it.

@@ -63,7 +63,9 @@ public final class RedisScript: Sendable {
     func settle(_ reply: EventLoopFuture<RedisValue>, _ redis: RedisClient, keys: [String], args: [String]) async throws -> RedisValue {
         let value = try await reply.get()
         if case .error(let text) = value {
-            guard Self.isNoScript(text) else { throw RedisError(code: .serverError, message: text) }
+            // On a cluster, a call sent to a node that no longer serves the slot did not run:
+            // the routed path follows the redirection.
+            guard Self.isNoScript(text) || RedisClient.isRedirection(text) else { throw RedisError(code: .serverError, message: text) }
             return try await runMultiplexed(redis, keys: keys, args: args)
         }
         return value

@@ -30,6 +30,9 @@ public enum GridServer {
         redisConfiguration.commandTimeout = configuration.redisCommandTimeout
         redisConfiguration.probeTimeout = configuration.redisProbeTimeout
         redisConfiguration.clientName = "grid-server:" + configuration.serverID.filter { !$0.isWhitespace }
+        // On a cluster the tails lease one connection per slot with grids here (`GridTails`), so
+        // the lease limit is what bounds them: as many as a server's open files comfortably allow.
+        if redisConfiguration.isCluster { redisConfiguration.dedicatedConnectionLimit = 4096 }
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let mysql = MySQLClient(configuration: try MySQLConfiguration(url: configuration.mysqlURL), logger: logger)
         let group: ServiceGroup

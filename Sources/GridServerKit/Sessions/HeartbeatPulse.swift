@@ -32,7 +32,7 @@ final class HeartbeatPulse: Sendable {
         let eventLoop = loop.next()
         let connection: RedisEventLoopConnection
         do {
-            connection = try redis.makeIsolatedConnection(on: eventLoop)
+            connection = try redis.makeIsolatedConnection(on: eventLoop, forKey: key)
         } catch {
             // Only a client already shut down refuses: the server is stopping.
             logger.debug("heartbeat not started", metadata: ["error": "\(error)"])
@@ -42,17 +42,39 @@ final class HeartbeatPulse: Sendable {
         // A renewal unanswered within the TTL is worthless: by then the key has expired anyway.
         let timeout = Duration.milliseconds(ttlMilliseconds)
         let task = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: TimeAmount(interval)) { _ in
+            guard let connection = self.state.withLock({ $0.connection }) else { return }
             connection.send([renewal], timeout: timeout).whenComplete { result in
+                // An error reply counts too: on a cluster, a node that lost the key's slot answers MOVED.
+                let failure: String? = switch result {
+                case .failure(let error): "\(error)"
+                case .success(let replies): replies.first?.errorMessage
+                }
                 let failures = self.state.withLock { state in
-                    if case .failure = result { state.failures += 1 } else { state.failures = 0 }
+                    if failure != nil { state.failures += 1 } else { state.failures = 0 }
                     return state.failures
                 }
-                if case .failure(let error) = result, failures == 1 {
-                    self.logger.warning("heartbeat not renewed; Redis unreachable", metadata: ["error": "\(error)"])
+                if let failure, failures == 1 {
+                    self.logger.warning("heartbeat not renewed; Redis unreachable", metadata: ["error": "\(failure)"])
                 }
+                if failure != nil, self.redis.configuration.isCluster { self.reroute(on: eventLoop, from: connection) }
             }
         }
         state.withLock { $0 = (task, connection, 0) }
+    }
+
+    /// On a cluster the key's master may have failed over or moved: learn the map again and
+    /// renew on a connection to the master it names now.
+    private func reroute(on eventLoop: any EventLoop, from old: RedisEventLoopConnection) {
+        Task {
+            await self.redis.refreshSlotMap()
+            guard let fresh = try? self.redis.makeIsolatedConnection(on: eventLoop, forKey: self.key) else { return }
+            let replaced = self.state.withLock { state -> Bool in
+                guard state.connection === old else { return false }
+                state.connection = fresh
+                return true
+            }
+            (replaced ? old : fresh).close()
+        }
     }
 
     /// Stops renewing and closes the loop; returns once it has stopped.
