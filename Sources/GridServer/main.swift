@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("redis-url"), help: "redis://[:password@]host:port[/db], or redis-cluster://[:password@]host:port,host:port,… for a Redis Cluster (default: $REDIS_URL, else redis://127.0.0.1:16379).")
     var redisURL: String?
+    @Option(name: .customLong("redis-wait-replicas"), help: "Ack an edit only once this many Redis replicas have it (one WAIT per flush of a connection, not one per edit); 0: once the master has it.")
+    var redisWaitReplicas = 0
     @Option(name: .customLong("heartbeat-ttl-ms"), help: "How long this server's heartbeat lives unrenewed before other servers end its sessions (default: 5000; 15000 on a Redis Cluster, where the failover of the heartbeat's master alone takes seconds).")
     var heartbeatTTLMilliseconds: Int?
 
@@ -156,6 +158,8 @@ struct Serve: AsyncParsableCommand {
         guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536 (one inbound frame)") }
         configuration.limits.outboundQueueBytes = maxQueuedBytes
         configuration.redisURL = redisURL ?? environment["REDIS_URL"] ?? configuration.redisURL
+        guard redisWaitReplicas >= 0 else { throw ValidationError("--redis-wait-replicas must be 0 or more") }
+        configuration.redisWaitReplicas = redisWaitReplicas
         if let heartbeatTTLMilliseconds {
             guard heartbeatTTLMilliseconds >= 2000 else { throw ValidationError("--heartbeat-ttl-ms must be at least 2000 (two renewals)") }
             configuration.heartbeatTTLMilliseconds = heartbeatTTLMilliseconds

@@ -130,6 +130,21 @@ public final class RedisClient: Service, Sendable {
         if let topology { await self.refresh(topology) }
     }
 
+    /// Waits until `configuration.waitReplicas` replicas have what this event loop's connection
+    /// to `key`'s node wrote so far (`WAIT`); for a call that went the routed way, outside
+    /// `RedisEventLoopConnection.send(_:timeout:waitForReplicas:)`. Throws when fewer confirm in time.
+    public func waitForReplicas(forKey key: String) async throws {
+        let replicas = self.configuration.waitReplicas
+        guard replicas > 0 else { return }
+        let timeout = self.configuration.waitReplicasTimeout
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let count = try await self.sharedConnection(node: self.node(forKey: key))
+            .command(["WAIT", String(replicas), String(milliseconds)], timeout: self.configuration.commandTimeout).int ?? 0
+        guard count >= Int64(replicas) else {
+            throw RedisError(code: .timeout, message: "\(count) of \(replicas) replicas confirmed within \(timeout)")
+        }
+    }
+
     /// Whether an error reply means "not here, not now": the command did not run, and running it
     /// again through `command` or `pipeline` reaches the right node.
     public static func isRedirection(_ text: String) -> Bool { RedisClusterReply(error: text) != nil }

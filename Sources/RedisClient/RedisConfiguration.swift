@@ -22,6 +22,12 @@ public struct RedisConfiguration: Sendable {
     /// from Redis meanwhile, before Redis counts as lost.
     public var probeTimeout: Duration = .seconds(30)
 
+    /// Replicas that must confirm an edit (`WAIT`) before it counts as done; 0: none. Only
+    /// calls sent with `RedisEventLoopConnection.send(_:timeout:waitForReplicas:)` wait.
+    public var waitReplicas = 0
+    /// How long one `WAIT` may take; fewer replicas by then fails the calls it covers.
+    public var waitReplicasTimeout: Duration = .seconds(1)
+
     /// The nodes to learn a Redis Cluster's slot map from; empty for a single Redis.
     public var clusterSeeds: [RedisNodeAddress] = []
 

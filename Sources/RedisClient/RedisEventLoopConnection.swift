@@ -37,6 +37,8 @@ public final class RedisEventLoopConnection: Sendable {
         var connecting: EventLoopFuture<any Channel>?
         var isClosed = false
         var flushScheduled = false
+        /// The `WAIT` to write behind this turn's commands, for those sent with `waitForReplicas`.
+        var replicaWait: (replicas: Int, promise: EventLoopPromise<Int64>)?
         var hasConnected = false
         /// Set while connects keep failing, so an outage logs one warning, not one per call.
         var isConnectFailing = false
@@ -96,6 +98,15 @@ public final class RedisEventLoopConnection: Sendable {
         self.issue(Self.encode(commands.map { $0.lazy.map(\.utf8) }), count: commands.count, timeout: timeout)
     }
 
+    /// Like `send`, and the reply completes only once `replicas` replicas have the commands: one
+    /// `WAIT` is written behind all that this turn of the loop writes, so however many calls
+    /// want it, a flush carries one. Fewer replicas within `configuration.waitReplicasTimeout`
+    /// fails the call (the commands did run on the master).
+    public func send(_ commands: [[String]], timeout: Duration, waitForReplicas replicas: Int) -> EventLoopFuture<[RedisValue]> {
+        guard replicas > 0 else { return self.send(commands, timeout: timeout) }
+        return self.issue(Self.encode(commands.map { $0.lazy.map(\.utf8) }), count: commands.count, timeout: timeout, replicas: replicas)
+    }
+
     /// Closes the connection; later calls throw `.closed`.
     public func close() {
         let channel = self.state.withLockedValue { state in
@@ -142,7 +153,7 @@ public final class RedisEventLoopConnection: Sendable {
         connecting?.whenSuccess { $0.close(promise: nil) }
     }
 
-    private func issue(_ payload: ByteBuffer, count: Int, timeout: Duration) -> EventLoopFuture<[RedisValue]> {
+    private func issue(_ payload: ByteBuffer, count: Int, timeout: Duration, replicas: Int = 0) -> EventLoopFuture<[RedisValue]> {
         // The caller waits on `reply`, which completes only after `start` has done its
         // bookkeeping on the handler's promise: a caller woken by a slow reply sees it counted.
         let reply = self.eventLoop.makePromise(of: [RedisValue].self)
@@ -152,14 +163,14 @@ public final class RedisEventLoopConnection: Sendable {
         let open = self.state.withLockedValue { state in state.channel.flatMap { $0.isActive ? $0 : nil } }
         if let open {
             if self.eventLoop.inEventLoop {
-                self.start(request, reply: reply, timeout: timeout, on: open)
+                self.start(request, reply: reply, timeout: timeout, replicas: replicas, on: open)
             } else {
-                self.eventLoop.execute { self.start(request, reply: reply, timeout: timeout, on: open) }
+                self.eventLoop.execute { self.start(request, reply: reply, timeout: timeout, replicas: replicas, on: open) }
             }
         } else {
             self.channel().whenComplete { result in
                 switch result {
-                case .success(let channel): self.start(request, reply: reply, timeout: timeout, on: channel)
+                case .success(let channel): self.start(request, reply: reply, timeout: timeout, replicas: replicas, on: channel)
                 case .failure(let error):
                     request.promise.fail(error)
                     reply.fail(error)
@@ -174,16 +185,25 @@ public final class RedisEventLoopConnection: Sendable {
     /// instead of one each. The flag is only touched on the loop, so no write can slip in after
     /// the flush that should carry it.
     private func start(
-        _ request: RedisPipelineHandler.Request, reply: EventLoopPromise<[RedisValue]>, timeout: Duration, on channel: any Channel
+        _ request: RedisPipelineHandler.Request, reply: EventLoopPromise<[RedisValue]>, timeout: Duration, replicas: Int = 0, on channel: any Channel
     ) {
         let deadline = NIOLoopBoundBox(Deadline(), eventLoop: self.eventLoop)
+        let replicated = replicas > 0 ? self.replicaWait(for: replicas) : nil
         request.promise.futureResult.whenComplete { result in
             deadline.value.answered = true
             deadline.value.task?.cancel()
             if deadline.value.late, case .success = result {
                 self.liveness.noteSlow(after: .nanoseconds((NIODeadline.now() - deadline.value.sent).nanoseconds))
             }
-            reply.completeWith(result)
+            guard let replicated, case .success = result else { return reply.completeWith(result) }
+            replicated.whenComplete { confirmed in
+                switch confirmed {
+                case .success(let count) where count >= Int64(replicas): reply.completeWith(result)
+                case .success(let count):
+                    reply.fail(RedisError(code: .timeout, message: "\(self.target): \(count) of \(replicas) replicas confirmed within \(self.configuration.waitReplicasTimeout)"))
+                case .failure(let error): reply.fail(error)
+                }
+            }
         }
         // Closed since it was picked: the write would be dropped before the handler saw it.
         guard channel.isActive else {
@@ -199,13 +219,50 @@ public final class RedisEventLoopConnection: Sendable {
         guard due else { return }
         self.eventLoop.execute {
             // A reconnect in between: the new channel may hold writes that counted on this flush.
-            let current = self.state.withLockedValue { state in
+            let (current, replicaWait) = self.state.withLockedValue { state in
                 state.flushScheduled = false
-                return state.channel
+                defer { state.replicaWait = nil }
+                return (state.channel, state.replicaWait)
             }
+            if let replicaWait { self.writeWait(replicaWait, on: channel) }
             channel.flush()
             if let current, current !== channel { current.flush() }
         }
+    }
+
+    /// This turn's `WAIT`, made by the first call that wants one; the largest count asked wins.
+    private func replicaWait(for replicas: Int) -> EventLoopFuture<Int64> {
+        self.state.withLockedValue { state in
+            if let existing = state.replicaWait {
+                state.replicaWait = (max(existing.replicas, replicas), existing.promise)
+                return existing.promise.futureResult
+            }
+            let promise = self.eventLoop.makePromise(of: Int64.self)
+            state.replicaWait = (replicas, promise)
+            return promise.futureResult
+        }
+    }
+
+    private func writeWait(_ wait: (replicas: Int, promise: EventLoopPromise<Int64>), on channel: any Channel) {
+        let milliseconds = wait.replicas > 0 ? self.configuration.waitReplicasTimeout.components.seconds * 1000
+            + self.configuration.waitReplicasTimeout.components.attoseconds / 1_000_000_000_000_000 : 0
+        let command = ["WAIT", String(wait.replicas), String(milliseconds)]
+        let request = RedisPipelineHandler.Request(
+            payload: Self.encode([command.lazy.map(\.utf8)]), count: 1, promise: self.eventLoop.makePromise(of: [RedisValue].self)
+        )
+        request.promise.futureResult.whenComplete { result in
+            switch result {
+            case .success(let replies):
+                if let count = replies.first?.int { wait.promise.succeed(count) } else {
+                    wait.promise.fail(RedisError(code: .serverError, message: "WAIT: \(replies.first?.description ?? "no reply")"))
+                }
+            case .failure(let error): wait.promise.fail(error)
+            }
+        }
+        guard channel.isActive else {
+            return request.promise.fail(RedisError(code: .connectionLost, message: "\(self.target) closed the connection"))
+        }
+        channel.write(request, promise: nil)
     }
 
     /// When `timeout` passes without the reply: waits another `timeout` if Redis still answers,

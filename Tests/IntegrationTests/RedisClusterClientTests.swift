@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import RedisClient
 import TestSupport
 import Testing
@@ -15,6 +17,11 @@ import Testing
             }
             return url
         }
+    }
+
+    /// Brings a stopped node back when a test failed before it could (a `defer` cannot await).
+    static func restart(_ name: String) {
+        ServiceScripts.runBlocking(["/bin/sh", "-c", "cd \"$0\" && exec scripts/services cluster start \"$1\"", ServiceScripts.repositoryRoot().path, name])
     }
 
     /// A plain (non-cluster) client of one node, to see what that node alone holds.
@@ -94,6 +101,8 @@ import Testing
         // scripts/services names nodes by their place in the URL: node1 is the first port.
         let name = "node\(try #require(configuration.clusterSeeds.firstIndex(of: master)) + 1)"
         try await ServiceScripts.run(services: ["cluster", "kill", name])
+        var restarted = false
+        defer { if !restarted { Self.restart(name) } }
 
         let clock = ContinuousClock(), killed = clock.now
         var value: String?
@@ -110,7 +119,57 @@ import Testing
         #expect(failures > 0, "the kill was seen")
         _ = try await client.command(["SET", key, "after"])
         try await ServiceScripts.run(services: ["cluster", "start", name])
+        restarted = true
         #expect(try await client.command(["GET", key]).string == "after")
+    }
+
+    /// `--redis-wait-replicas`: the calls of one loop turn share one `WAIT`, their replies come
+    /// once the replica has them, and with the replica stopped they fail instead.
+    @Test func callsWaitForTheReplicaWithOneWaitPerFlush() async throws {
+        var configuration = try RedisConfiguration(url: Self.url)
+        configuration.waitReplicas = 1
+        configuration.waitReplicasTimeout = .milliseconds(500)
+        let client = RedisClient(configuration: configuration, logger: .init(label: "cluster"))
+        defer { Task { await client.shutdown() } }
+        let key = "grid:{w-\(UUID().uuidString.prefix(8))}:n"
+        let (map, _) = try await Self.masters(configuration)
+        let master = try #require(map.master(ofKey: key))
+        let shard = try #require(map.shards.first { $0.master == master })
+        let replica = try #require(shard.replicas.first)
+        let node = Self.nodeClient(master, like: configuration)
+        defer { Task { await node.shutdown() } }
+
+        // A routed call first: it learns the slot map, which picking a connection does not wait for.
+        _ = try await client.command(["SET", key, "0"])
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let connection = try client.multiplexedConnection(on: loop, forKey: key)
+        _ = try await node.command(["CONFIG", "RESETSTAT"])
+        let replies = try await loop.flatSubmit {
+            EventLoopFuture.whenAllSucceed((0..<20).map { _ in connection.send([["INCR", key]], timeout: .seconds(5), waitForReplicas: 1) }, on: loop)
+        }.get()
+        #expect(replies.compactMap { $0.first?.int }.sorted() == Array(1...20))
+        let stats = try #require(try await node.command(["INFO", "commandstats"]).string)
+        #expect(stats.contains("cmdstat_wait:calls=1,"), "20 calls in one turn, one WAIT: \(stats.split(separator: "\r\n").filter { $0.contains("wait") })")
+
+        let name = "node\(try #require(configuration.clusterSeeds.firstIndex(of: replica)) + 1)"
+        try await ServiceScripts.run(services: ["cluster", "stop", name])
+        var restarted = false
+        defer { if !restarted { Self.restart(name) } }
+        do {
+            await #expect(throws: RedisError.self, "no replica to confirm it") {
+                _ = try await connection.send([["INCR", key]], timeout: .seconds(5), waitForReplicas: 1).get()
+            }
+            #expect(try await node.command(["GET", key]).string == "21", "the master ran it all the same")
+        }
+        try await ServiceScripts.run(services: ["cluster", "start", name])
+        restarted = true
+        // Back as a replica: once it has caught up, calls are confirmed again.
+        var confirmed: Int64?
+        for _ in 0..<20 where confirmed == nil {
+            confirmed = try? await connection.send([["INCR", key]], timeout: .seconds(5), waitForReplicas: 1).get().first?.int
+            if confirmed == nil { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect((confirmed ?? 0) >= 22, "confirmed again after the replica came back")
     }
 
     @Test func aSlotMovedUnderTheClientIsFollowedThroughAskThenMoved() async throws {

@@ -111,6 +111,13 @@ actor TailReader {
                 let reply = try await connection.command(encoded: command, timeout: block + .seconds(4))
                 blockedClient = nil
                 await deliver(reply, read: reading)
+            } catch let error as RedisError where error.code == .serverError && RedisClient.isRedirection(error.message) {
+                // A cluster moved (or is moving) the slot: nothing is lost, and the positions
+                // stay. Lease again where the map says it lives now.
+                blockedClient = nil
+                await redis.refreshSlotMap()
+                try? await Task.sleep(for: .milliseconds(20))
+                return
             } catch {
                 blockedClient = nil
                 client = nil

@@ -27,10 +27,15 @@ extension GridStore {
             // append: send it once the append is answered, or a persister pass could take the
             // mark before the entry it marks is there. (After a redirection, `settleSequence`
             // marks the grid when the call has run again.)
-            reply.whenSuccess { value in
-                guard value.errorMessage == nil,
-                      let marks = try? self.redis.multiplexedConnection(on: connection.eventLoop, forKey: GridSchema.dirty) else { return }
-                _ = marks.send([Self.dirtyMark(grid: submission.grid)], timeout: self.redis.configuration.commandTimeout)
+            // A failed call (a lost node, too few replicas) may have run: it is marked too.
+            reply.whenComplete { result in
+                if case .success(let value) = result, value.errorMessage != nil { return }
+                guard let marks = try? self.redis.multiplexedConnection(on: connection.eventLoop, forKey: GridSchema.dirty) else { return }
+                marks.send([Self.dirtyMark(grid: submission.grid)], timeout: self.redis.configuration.commandTimeout).whenComplete { result in
+                    // The mark's own slot may have moved meanwhile: mark again the routed way.
+                    if case .success(let replies) = result, replies.first?.errorMessage == nil { return }
+                    Task { try? await self.markDirty(grid: submission.grid) }
+                }
             }
         } else if script.isLoaded {
             _ = connection.send([Self.dirtyMark(grid: submission.grid)], timeout: redis.configuration.commandTimeout)

@@ -54,9 +54,16 @@ public final class RedisScript: Sendable {
         guard let known = sha.withLock({ $0 }) else {
             // Only if the script could not be loaded at start-up (Redis was down): load it, then
             // send. Calls issued meanwhile may run in another order; each is still atomic.
-            return connection.eventLoop.makeFutureWithTask { try await self.runMultiplexed(redis, keys: keys, args: args) }
+            return connection.eventLoop.makeFutureWithTask {
+                let reply = try await self.runMultiplexed(redis, keys: keys, args: args)
+                if let key = keys.first { try await redis.waitForReplicas(forKey: key) }
+                return reply
+            }
         }
-        return connection.send([["EVALSHA", known, String(keys.count)] + keys + args], timeout: redis.configuration.commandTimeout).map { $0[0] }
+        return connection.send(
+            [["EVALSHA", known, String(keys.count)] + keys + args], timeout: redis.configuration.commandTimeout,
+            waitForReplicas: redis.configuration.waitReplicas
+        ).map { $0[0] }
     }
 
     /// The reply of an issued call; runs it again (loading the script) if Redis had forgotten it.
@@ -66,7 +73,10 @@ public final class RedisScript: Sendable {
             // On a cluster, a call sent to a node that no longer serves the slot did not run:
             // the routed path follows the redirection.
             guard Self.isNoScript(text) || RedisClient.isRedirection(text) else { throw RedisError(code: .serverError, message: text) }
-            return try await runMultiplexed(redis, keys: keys, args: args)
+            let again = try await runMultiplexed(redis, keys: keys, args: args)
+            // The call ran again outside the issued connection's WAIT.
+            if let key = keys.first { try await redis.waitForReplicas(forKey: key) }
+            return again
         }
         return value
     }

@@ -33,6 +33,7 @@ public enum GridServer {
         // On a cluster the tails lease one connection per slot with grids here (`GridTails`), so
         // the lease limit is what bounds them: as many as a server's open files comfortably allow.
         if redisConfiguration.isCluster { redisConfiguration.dedicatedConnectionLimit = 4096 }
+        redisConfiguration.waitReplicas = configuration.redisWaitReplicas
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let mysql = MySQLClient(configuration: try MySQLConfiguration(url: configuration.mysqlURL), logger: logger)
         let group: ServiceGroup

@@ -7,6 +7,8 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     public var serverID = "grid-1"
     public var redisURL = "redis://127.0.0.1:16379"
+    /// Replicas that must have an edit (`WAIT`) before it is acked; 0: acked once the master has it.
+    public var redisWaitReplicas = 0
     public var mysqlURL = "mysql://root@127.0.0.1:13306/collabgrid"
     /// Where session records wait when neither Redis nor MySQL can take them.
     public var spoolDirectory = ".grid-spool"
