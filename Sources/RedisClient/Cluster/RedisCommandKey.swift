@@ -32,9 +32,9 @@ public enum RedisCommandKey {
         }
     }
 
-    /// The routing key of a batch: the first key of its commands. Throws when two commands'
-    /// keys are in different slots, which a cluster refuses (CROSSSLOT) and a pipeline to one
-    /// node cannot serve.
+    /// The routing key of a batch that must stay in one slot (a transaction): the first key of
+    /// its commands. Throws when two commands' keys are in different slots, which a cluster
+    /// refuses (CROSSSLOT).
     public static func of(batch commands: [[String]]) throws -> String? {
         var first: (key: String, slot: Int)?
         for command in commands {
@@ -52,12 +52,6 @@ public enum RedisCommandKey {
     /// The one slot of a batch (`of(batch:)`), nil when no command has a key.
     public static func slot(ofBatch commands: [[String]]) throws -> Int? {
         try of(batch: commands).map { RedisSlot.of($0) }
-    }
-
-    public static func slot(ofBytesBatch commands: [[[UInt8]]]) throws -> Int? {
-        let slots = Set(commands.compactMap(slot(ofBytes:)))
-        guard slots.count <= 1 else { throw crossSlot("slots \(slots.sorted())") }
-        return slots.first
     }
 
     private static func crossSlot(_ detail: String) -> RedisError {
