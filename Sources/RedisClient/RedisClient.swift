@@ -173,6 +173,8 @@ public final class RedisClient: Service, Sendable {
         return try self.registry.withLockedValue { registry in
             guard !registry.isClosed else { throw Self.closedError }
             let made = self.makeConnection(on: eventLoop, role: .plain, node: node)
+            // The heartbeat replaces its connection after each cluster failover: keep only the live ones.
+            registry.isolated.removeAll(where: \.isClosed)
             registry.isolated.append(made)
             return made
         }
