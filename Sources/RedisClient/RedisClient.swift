@@ -30,7 +30,10 @@ public final class RedisClient: Service, Sendable {
     public let configuration: RedisConfiguration
     private let logger: Logger
     private let eventLoops: any EventLoopGroup
-    private let liveness: RedisLiveness
+    /// One per node (the single Redis is node nil): on a cluster, a node is slow or lost by its
+    /// own bytes and its own probe, so the traffic of healthy nodes cannot vouch for one that was
+    /// cut off.
+    private let livenesses = NIOLockedValueBox(Livenesses())
     private let registry = NIOLockedValueBox(Registry())
     /// The slot map; nil for a single Redis.
     private let topology: RedisClusterTopology?
@@ -39,6 +42,11 @@ public final class RedisClient: Service, Sendable {
         let loop: ObjectIdentifier
         /// nil on a single Redis.
         let node: RedisNodeAddress?
+    }
+
+    private struct Livenesses {
+        var byNode: [RedisNodeAddress?: RedisLiveness] = [:]
+        var isClosed = false
     }
 
     private struct Registry {
@@ -65,7 +73,6 @@ public final class RedisClient: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.eventLoops = eventLoops
-        self.liveness = RedisLiveness(configuration: configuration, eventLoops: eventLoops, logger: logger)
         self.topology = configuration.isCluster ? RedisClusterTopology(seeds: configuration.clusterSeeds, logger: logger) : nil
     }
 
@@ -182,10 +189,10 @@ public final class RedisClient: Service, Sendable {
 
     /// Replies that came later than the command timeout while Redis still answered (so the
     /// call went on waiting instead of failing).
-    public var slowReplies: Int { self.liveness.slowReplies }
+    public var slowReplies: Int { self.livenesses.withLockedValue { $0.byNode.values.reduce(0) { $0 + $1.slowReplies } } }
 
     /// Probes Redis did not answer: each failed the late call and dropped its connection.
-    public var failedProbes: Int { self.liveness.failedProbes }
+    public var failedProbes: Int { self.livenesses.withLockedValue { $0.byNode.values.reduce(0) { $0 + $1.failedProbes } } }
 
     /// Waits for the service group's graceful shutdown (or cancellation), then closes everything.
     public func run() async throws {
@@ -208,7 +215,11 @@ public final class RedisClient: Service, Sendable {
         }
         for waiter in waiters { waiter.resume(throwing: Self.closedError) }
         for connection in connections { connection.close() }
-        self.liveness.close()
+        let livenesses = self.livenesses.withLockedValue { state in
+            state.isClosed = true
+            return Array(state.byNode.values)
+        }
+        for liveness in livenesses { liveness.close() }
         self.logger.info("Redis client shut down", metadata: ["redis.url": "\(self.configuration.redactedURL)"])
     }
 
@@ -216,9 +227,21 @@ public final class RedisClient: Service, Sendable {
 
     private func makeConnection(on eventLoop: any EventLoop, role: RedisEventLoopConnection.Role, node: RedisNodeAddress? = nil) -> RedisEventLoopConnection {
         RedisEventLoopConnection(
-            configuration: node.map(self.configuration.node) ?? self.configuration, eventLoop: eventLoop, liveness: self.liveness, role: role,
-            logger: self.logger
+            configuration: node.map(self.configuration.node) ?? self.configuration, eventLoop: eventLoop, liveness: self.liveness(of: node),
+            role: role, logger: self.logger
         )
+    }
+
+    private func liveness(of node: RedisNodeAddress?) -> RedisLiveness {
+        self.livenesses.withLockedValue { state in
+            if let known = state.byNode[node] { return known }
+            let made = RedisLiveness(
+                configuration: node.map(self.configuration.node) ?? self.configuration, eventLoops: self.eventLoops, logger: self.logger
+            )
+            // After shutdown it answers "lost" at once, and opens no probe.
+            if state.isClosed { made.close() } else { state.byNode[node] = made }
+            return made
+        }
     }
 
     private func node(forKey key: String?) -> RedisNodeAddress? {

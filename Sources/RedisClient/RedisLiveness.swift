@@ -7,7 +7,8 @@ import Synchronization
 /// not a failure by itself: under load (busy cores, a burst of edits) replies can take seconds
 /// while Redis is fine, and treating that as an outage ends every session and brings every
 /// client back at once. Redis counts as alive while bytes arrived from it lately on any of the
-/// client's connections (the heartbeat's included), or else while it answers a PING on a
+/// client's connections to it (the heartbeat's included; on a cluster, each node has a liveness
+/// of its own), or else while it answers a PING on a
 /// connection of its own, or sends anything at all, within the probe timeout. That timeout is
 /// long (30 s by default): an overloaded machine was seen to leave Redis silent for over 5 s,
 /// while every real outage seen (a crash, a restart, a refused connection) broke the connections

@@ -52,7 +52,7 @@ enum ClusterScenario {
 
     /// Every client of each grid converges, dumps and quits with 0; every acked edit is in MySQL
     /// exactly once, clients agree with MySQL, and no session of the grid is left open.
-    static func finish(_ grids: [(grid: String, clients: [HeadlessClient])]) async throws {
+    static func finish(_ grids: [(grid: String, clients: [HeadlessClient])], mysqlURL: String = SystemHarness.mysqlURL) async throws {
         for (_, clients) in grids { try await HeadlessClient.converge(clients) }
         let all = grids.flatMap(\.clients)
         for client in all { client.send("settle 60000\ndump\nquit\n") }
@@ -60,7 +60,7 @@ enum ClusterScenario {
             try await client.finish()
             #expect(client.exitCode == 0, "\(client.user) exited \(client.exitCode): \(client.stderr)")
         }
-        let mysql = try SystemHarness.mysqlClient()
+        let mysql = try SystemHarness.mysqlClient(url: mysqlURL)
         defer { Task { await mysql.shutdown() } }
         for (grid, clients) in grids {
             try await FailureChecks.assertRecovered(grid: grid, clients: clients, mysql: mysql)

@@ -42,8 +42,8 @@ enum SystemHarness {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func mysqlClient() throws -> MySQLClient {
-        MySQLClient(configuration: try MySQLConfiguration(url: mysqlURL), logger: Logger(label: "SystemTests"))
+    static func mysqlClient(url: String = mysqlURL) throws -> MySQLClient {
+        MySQLClient(configuration: try MySQLConfiguration(url: url), logger: Logger(label: "SystemTests"))
     }
 
     /// Polls `condition` until it holds or `timeout` passes.
@@ -68,10 +68,18 @@ final class ServerProcess: Sendable {
     private let earlierStarts: Int
 
     let scheme: String
+    /// Where clients and `/healthz` reach it: loopback, or a lab host's front address.
+    let address: String
 
     /// Runs with the test token secret (`TestTokens`) unless `environment` says otherwise.
-    init(id: String, directory: URL, port: Int? = nil, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// `launcher` goes before the executable (`scripts/lab exec srv1`), and must exec it, so that
+    /// the process's pid is the server's.
+    init(
+        id: String, directory: URL, port: Int? = nil, address: String = "127.0.0.1", launcher: [String] = [], extraArguments: [String] = [],
+        environment: [String: String] = [:]
+    ) throws {
         self.id = id
+        self.address = address
         self.port = port ?? SystemHarness.freePort()
         self.logFile = directory.appendingPathComponent("\(id).log")
         self.spoolFile = directory.appendingPathComponent("spool/\(id).jsonl")
@@ -80,11 +88,18 @@ final class ServerProcess: Sendable {
             _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
         let process = Process()
-        process.executableURL = SystemHarness.binDirectory.appendingPathComponent("grid-server")
-        process.arguments = [
+        let executable = SystemHarness.binDirectory.appendingPathComponent("grid-server")
+        let arguments = [
             "--port", String(self.port), "--server-id", id, "--redis-url", SystemHarness.redisURL, "--mysql-url", SystemHarness.mysqlURL,
             "--spool-dir", directory.appendingPathComponent("spool").path,
         ] + extraArguments
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(launcher.dropFirst()) + [executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         earlierStarts = Self.starts(in: (try? String(contentsOf: logFile, encoding: .utf8)) ?? "")
         self.scheme = extraArguments.contains("--tls-cert") ? "wss" : "ws"
         process.environment = TestTokens.environment(token: nil, extra: environment).filter { !$0.value.isEmpty }
@@ -98,7 +113,7 @@ final class ServerProcess: Sendable {
     }
 
     /// With TLS by name: the client cannot send an IP address as the TLS server name.
-    var url: String { scheme == "wss" ? "wss://localhost:\(port)/ws" : "ws://127.0.0.1:\(port)/ws" }
+    var url: String { scheme == "wss" ? "wss://localhost:\(port)/ws" : "ws://\(address):\(port)/ws" }
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
     var exitCode: Int32 { process.terminationStatus }
@@ -125,7 +140,7 @@ final class ServerProcess: Sendable {
     func get(_ path: String) throws -> Data {
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)\(path)"]
+        curl.arguments = ["-s", "--max-time", "5", "http://\(address):\(port)\(path)"]
         let output = Pipe()
         curl.standardOutput = output
         try curl.run()

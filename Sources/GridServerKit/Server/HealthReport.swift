@@ -16,23 +16,12 @@ struct HealthReport: Codable, Sendable {
     /// `"tokens"`, or `"disabled"` when the server runs with --insecure-no-auth.
     var auth: String
 
+    /// How long a check may take before it counts as unreachable.
+    static let answerLimit: Duration = .seconds(2)
+
     static func check(_ checks: HealthChecks) async -> HealthReport {
-        async let redis: String = {
-            do {
-                try await checks.store.ping()
-                return "ok"
-            } catch {
-                return "unreachable: \(ServerErrors.describe(error))"
-            }
-        }()
-        async let mysql: String = {
-            do {
-                try await checks.mysql.ping()
-                return "ok"
-            } catch {
-                return "unreachable: \(ServerErrors.describe(error))"
-            }
-        }()
+        async let redis = answer(within: answerLimit) { try await checks.store.ping() }
+        async let mysql = answer(within: answerLimit) { try await checks.mysql.ping() }
         let (redisState, mysqlState) = await (redis, mysql)
         let lag = redisState == "ok" ? try? await persisterLag(checks.store) : nil
         return HealthReport(
@@ -40,6 +29,31 @@ struct HealthReport: Codable, Sendable {
             persisterLagMilliseconds: lag, ok: redisState == "ok" && mysqlState == "ok",
             auth: authMode(checks.authentication)
         )
+    }
+
+    /// "ok", or why not: the check's error, or no answer by the deadline. The deadline is not
+    /// a cancellation: behind a partition a check blocks in a socket read until its own I/O
+    /// timeout (MySQL's is 10 s), and /healthz and the health frames must not wait for it.
+    static func answer(within limit: Duration, _ check: @escaping @Sendable () async throws -> Void) async -> String {
+        let (answers, continuation) = AsyncStream.makeStream(of: String.self)
+        let work = Task {
+            do {
+                try await check()
+                continuation.yield("ok")
+            } catch {
+                continuation.yield("unreachable: \(ServerErrors.describe(error))")
+            }
+        }
+        let deadline = Task {
+            try? await Task.sleep(for: limit)
+            continuation.yield("unreachable: no answer within \(Int(limit / .milliseconds(1))) ms")
+        }
+        var iterator = answers.makeAsyncIterator()
+        let first = await iterator.next() ?? "unreachable"
+        continuation.finish()
+        deadline.cancel()
+        work.cancel()
+        return first
     }
 
     static func authMode(_ authentication: ServerConfiguration.Authentication?) -> String {
