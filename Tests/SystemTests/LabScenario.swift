@@ -47,6 +47,21 @@ struct LabScenario {
         )
     }
 
+    /// Two listening servers, on srv1 and srv2.
+    func servers(_ prefix: String, directory: URL) async throws -> (ServerProcess, ServerProcess) {
+        let first = try server("\(prefix)-a", host: "srv1", directory: directory)
+        let second = try server("\(prefix)-b", host: "srv2", directory: directory)
+        do {
+            try await first.waitUntilListening()
+            try await second.waitUntilListening()
+        } catch {
+            first.kill()
+            second.kill()
+            throw error
+        }
+        return (first, second)
+    }
+
     /// `scripts/lab ARGS`; its output.
     @discardableResult
     static func lab(_ arguments: String..., directory: URL) async throws -> String {

@@ -17,11 +17,8 @@ struct PartitionSystemTests {
         let directory = SystemHarness.temporaryDirectory("partition-server")
         let run = UUID().uuidString.prefix(6).lowercased()
         let grid = "pts-\(run)"
-        let cutOff = try lab.server("pt\(run)-a", host: "srv1", directory: directory)
-        let healthy = try lab.server("pt\(run)-b", host: "srv2", directory: directory)
+        let (cutOff, healthy) = try await lab.servers("pt\(run)", directory: directory)
         defer { cutOff.kill(); healthy.kill() }
-        try await cutOff.waitUntilListening()
-        try await healthy.waitUntilListening()
         let ivy = try HeadlessClient(user: "ivy", grid: grid, servers: [cutOff.url, healthy.url], directory: directory)
         let jon = try HeadlessClient(user: "jon", grid: grid, servers: [healthy.url, cutOff.url], directory: directory)
         try await ClusterScenario.edit([ivy, jon], steps: 120, pauseMilliseconds: 50)
@@ -68,11 +65,8 @@ struct PartitionSystemTests {
             if try await LabScenario.lab("services", "cluster", "master-of", grid, directory: directory) != victimNode { bystander = grid }
         }
         try #require(!bystander.isEmpty)
-        let serverA = try lab.server("pm\(run)-a", host: "srv1", directory: directory)
-        let serverB = try lab.server("pm\(run)-b", host: "srv2", directory: directory)
+        let (serverA, serverB) = try await lab.servers("pm\(run)", directory: directory)
         defer { serverA.kill(); serverB.kill() }
-        try await serverA.waitUntilListening()
-        try await serverB.waitUntilListening()
         let ivy = try HeadlessClient(user: "ivy", grid: victim, servers: [serverA.url, serverB.url], directory: directory)
         let jon = try HeadlessClient(user: "jon", grid: victim, servers: [serverB.url, serverA.url], directory: directory)
         let kim = try HeadlessClient(user: "kim", grid: bystander, servers: [serverA.url], directory: directory)
@@ -115,11 +109,8 @@ struct PartitionSystemTests {
         let directory = SystemHarness.temporaryDirectory("partition-mysql")
         let run = UUID().uuidString.prefix(6).lowercased()
         let grid = "ptd-\(run)"
-        let serverA = try lab.server("pd\(run)-a", host: "srv1", directory: directory)
-        let serverB = try lab.server("pd\(run)-b", host: "srv2", directory: directory)
+        let (serverA, serverB) = try await lab.servers("pd\(run)", directory: directory)
         defer { serverA.kill(); serverB.kill() }
-        try await serverA.waitUntilListening()
-        try await serverB.waitUntilListening()
         let ivy = try HeadlessClient(user: "ivy", grid: grid, servers: [serverA.url, serverB.url], directory: directory)
         let jon = try HeadlessClient(user: "jon", grid: grid, servers: [serverB.url, serverA.url], directory: directory)
         try await ClusterScenario.edit([ivy, jon], steps: 160, pauseMilliseconds: 50)
