@@ -168,6 +168,8 @@ let package = Package(
             name: "SystemTests",
             dependencies: [
                 "Shared", "MySQLClient", "TestSupport", "GridAuth",
+                // Slots and cluster URLs, to count a server's connections on a Redis Cluster.
+                "RedisClient",
                 // Reads LibreOffice's files and the exports of a live grid.
                 "GridFiles",
                 // The hostile-client test speaks raw WebSocket frames.

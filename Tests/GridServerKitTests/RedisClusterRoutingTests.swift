@@ -100,4 +100,15 @@ struct RedisClusterRoutingTests {
         #expect(RedisNodeAddress(":7000") == nil)
         #expect(RedisNodeAddress("h:0") == nil)
     }
+
+    @Test func everyNodeOfClusterNodesIsListed() {
+        let reply = """
+            07c37dfeb235213a872192d90877d0cd55635b91 127.0.0.1:17004@27004,node5 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 1426238317239 4 connected
+            67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1 10.77.1.12:17001@27001 master - 0 1426238316232 2 connected 5461-10922
+            bad-line
+            """
+        #expect(RedisNodeAddress.listed(inClusterNodes: reply) == [
+            RedisNodeAddress(host: "127.0.0.1", port: 17004), RedisNodeAddress(host: "10.77.1.12", port: 17001),
+        ])
+    }
 }

@@ -18,5 +18,12 @@ public struct RedisNodeAddress: Hashable, Sendable, CustomStringConvertible {
         self.init(host: String(host), port: port)
     }
 
+    /// Every node that a `CLUSTER NODES` reply lists (`<id> <ip:port@cport[,hostname]> …` a line).
+    public static func listed(inClusterNodes text: String) -> [RedisNodeAddress] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: " ").dropFirst().first?.split(separator: "@").first.flatMap { RedisNodeAddress($0) }
+        }
+    }
+
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
